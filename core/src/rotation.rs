@@ -1,0 +1,961 @@
+//! The rotation policy generator: options, validation and the two documents.
+//!
+//! A [`RotationSpec`] is built from the options of DESIGN.md's table, either
+//! with typed setters ([`RotationSpecBuilder::account`], ...) or by key name
+//! ([`RotationSpecBuilder::set`], which the macro uses). [`RotationSpecBuilder::build`]
+//! validates every value and every cross-field rule and reports all problems
+//! at once; the spec then renders the Lambda resource policy and the
+//! execution role policy.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::arn::{
+    AccountId, Arn, ArnError, ArnErrorKind, FunctionArn, KmsKeyArn, Partition, SecretArn, SecretSuffix,
+};
+use crate::policy::{
+    ConditionValue, OneOrMany, OrderedMap, PolicyDocument, Principal, Statement, VERSION_2012_10_17,
+};
+use crate::render::Placeholder;
+use crate::suggest;
+
+/// How the rotation function changes the credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// The function updates the password of the user in the secret.
+    SingleUser,
+    /// The function switches between two users, using a superuser secret to
+    /// update the inactive one.
+    AlternatingUsers,
+}
+
+impl Strategy {
+    /// The canonical names, as the macro writes them.
+    pub const NAMES: [&'static str; 2] = ["single_user", "alternating_users"];
+
+    /// Parses `single_user`, `alternating_users`, their aliases `single` and
+    /// `alternating`, and the CLI's `single-user` / `alternating-users`.
+    pub fn from_name(name: &str) -> Option<Strategy> {
+        match name.replace('-', "_").as_str() {
+            "single_user" | "single" => Some(Strategy::SingleUser),
+            "alternating_users" | "alternating" => Some(Strategy::AlternatingUsers),
+            _ => None,
+        }
+    }
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::SingleUser => "single_user",
+            Strategy::AlternatingUsers => "alternating_users",
+        }
+    }
+}
+
+/// Which version of the execution role policy to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Profile {
+    /// Policies that work: no `aws:SourceAccount` in the execution role, and
+    /// `kms:DescribeKey` on the key ARN (the AWS page's later revisions and
+    /// the hosted-rotation templates).
+    #[default]
+    Recommended,
+    /// The AWS page as published from 2021-12-06 to 2022-05-04, including
+    /// its execution-role `aws:SourceAccount` condition, which never matches.
+    AwsDoc2021,
+}
+
+impl Profile {
+    /// The canonical names.
+    pub const NAMES: [&'static str; 2] = ["recommended", "aws_doc_2021"];
+
+    /// Parses `recommended` or `aws_doc_2021` (`aws-doc-2021` too).
+    pub fn from_name(name: &str) -> Option<Profile> {
+        match name.replace('-', "_").as_str() {
+            "recommended" => Some(Profile::Recommended),
+            "aws_doc_2021" => Some(Profile::AwsDoc2021),
+            _ => None,
+        }
+    }
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Recommended => "recommended",
+            Profile::AwsDoc2021 => "aws_doc_2021",
+        }
+    }
+}
+
+/// The KMS key that encrypts the rotated secret.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Kms {
+    /// The AWS managed key `aws/secretsmanager`: no KMS statement needed.
+    #[default]
+    AwsManaged,
+    /// A customer managed key whose ARN is not known yet (`${KmsKeyArn}`).
+    CustomerManaged,
+    /// A customer managed key with this ARN (validated by `build`).
+    Key(String),
+}
+
+/// An option key of the rotation spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// `strategy`
+    Strategy,
+    /// `account`
+    Account,
+    /// `secret`
+    Secret,
+    /// `function`
+    Function,
+    /// `superuser_secret` (alias `separate_secret`)
+    SuperuserSecret,
+    /// `kms`
+    Kms,
+    /// `superuser_kms`
+    SuperuserKms,
+    /// `vpc`
+    Vpc,
+    /// `source_arn`
+    SourceArn,
+    /// `profile`
+    Profile,
+}
+
+impl Field {
+    /// Every field, in the order of DESIGN.md's table.
+    pub const ALL: [Field; 10] = [
+        Field::Strategy,
+        Field::Account,
+        Field::Secret,
+        Field::Function,
+        Field::SuperuserSecret,
+        Field::Kms,
+        Field::SuperuserKms,
+        Field::Vpc,
+        Field::SourceArn,
+        Field::Profile,
+    ];
+
+    /// The key's canonical name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Strategy => "strategy",
+            Field::Account => "account",
+            Field::Secret => "secret",
+            Field::Function => "function",
+            Field::SuperuserSecret => "superuser_secret",
+            Field::Kms => "kms",
+            Field::SuperuserKms => "superuser_kms",
+            Field::Vpc => "vpc",
+            Field::SourceArn => "source_arn",
+            Field::Profile => "profile",
+        }
+    }
+
+    /// Looks a key up by name, accepting the alias `separate_secret` (the AWS
+    /// page's name before 2022-10-05).
+    pub fn from_key(key: &str) -> Option<Field> {
+        if key == "separate_secret" {
+            return Some(Field::SuperuserSecret);
+        }
+        Field::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// What values the key takes, for messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Field::Strategy => "`single_user` or `alternating_users`",
+            Field::Account => "a 12-digit account id string",
+            Field::Secret | Field::SuperuserSecret => "a Secrets Manager secret ARN string",
+            Field::Function => "a Lambda function ARN string",
+            Field::Kms => "`true`, `false` or a KMS key ARN string",
+            Field::SuperuserKms => "a KMS key ARN string",
+            Field::Vpc | Field::SourceArn => "`true` or `false`",
+            Field::Profile => "`recommended` or `aws_doc_2021`",
+        }
+    }
+
+    /// Validates `text` as this field's string value: the rule `build` and
+    /// the renderer share.
+    pub fn validate(self, text: &str) -> Result<(), ArnError> {
+        match self {
+            Field::Account => AccountId::parse(text).map(drop),
+            Field::Secret | Field::SuperuserSecret => SecretArn::parse(text).map(drop),
+            Field::Function => FunctionArn::parse(text).map(drop),
+            Field::Kms | Field::SuperuserKms => KmsKeyArn::parse(text).map(drop),
+            Field::Strategy | Field::Vpc | Field::SourceArn | Field::Profile => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// A value as written in the macro DSL (or any other key-value front end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// A string literal.
+    Str(&'a str),
+    /// `true` or `false`.
+    Bool(bool),
+    /// A bare identifier such as `alternating_users`.
+    Ident(&'a str),
+}
+
+impl Value<'_> {
+    fn describe(self) -> String {
+        match self {
+            Value::Str(s) => format!("the string \"{s}\""),
+            Value::Bool(b) => format!("`{b}`"),
+            Value::Ident(i) => format!("`{i}`"),
+        }
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The spec is unusable; `build` fails.
+    Error,
+    /// The spec works as written, but likely not as meant.
+    Warning,
+}
+
+/// What a diagnostic is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiagnosticKind {
+    /// A required key is missing (`strategy`).
+    MissingKey,
+    /// The key is not one of the spec's keys.
+    UnknownKey,
+    /// The key was given twice.
+    DuplicateKey,
+    /// The value has the wrong type for the key.
+    WrongValueType,
+    /// An identifier value the key does not know (`strategy: triple`).
+    UnknownValue,
+    /// The value is a malformed ARN or account id, or of the wrong service
+    /// or resource type; the inner kind says which.
+    InvalidValue(ArnErrorKind),
+    /// Two ARNs are in different partitions.
+    PartitionMismatch,
+    /// An ARN's account differs from `account` or from another ARN's.
+    AccountMismatch,
+    /// `superuser_secret` is the rotated secret itself.
+    SuperuserSecretIsSecret,
+    /// `superuser_kms` without a superuser secret to decrypt.
+    SuperuserKmsWithoutSuperuserSecret,
+    /// A secret ARN without the 6-character suffix: IAM matches it against
+    /// no secret (warning).
+    SecretSuffixMissing,
+}
+
+/// Which token of a `key: value` pair a diagnostic points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The key.
+    Key,
+    /// The value.
+    Value,
+}
+
+/// A structured problem with a spec: kind, where, and a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// What is wrong.
+    pub kind: DiagnosticKind,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The key concerned (`None` for an unknown key).
+    pub field: Option<Field>,
+    /// Whether the key or its value is at fault.
+    pub part: Part,
+    /// The byte range inside the value's text, for ARN problems.
+    pub range: Option<Range<usize>>,
+    /// The other key of a cross-field contradiction.
+    pub related: Option<Field>,
+    /// The message, lowercase, with names in backticks.
+    pub message: String,
+}
+
+impl Diagnostic {
+    fn error(kind: DiagnosticKind, field: Option<Field>, part: Part, message: String) -> Self {
+        Diagnostic {
+            kind,
+            severity: Severity::Error,
+            field,
+            part,
+            range: None,
+            related: None,
+            message,
+        }
+    }
+
+    fn invalid_value(field: Field, err: ArnError) -> Self {
+        Diagnostic {
+            range: Some(err.range),
+            ..Diagnostic::error(
+                DiagnosticKind::InvalidValue(err.kind),
+                Some(field),
+                Part::Value,
+                format!("invalid `{field}`: {}", err.message),
+            )
+        }
+    }
+
+    fn cross(
+        kind: DiagnosticKind,
+        field: Field,
+        related: Field,
+        range: Option<Range<usize>>,
+        message: String,
+    ) -> Self {
+        Diagnostic {
+            range,
+            related: Some(related),
+            ..Diagnostic::error(kind, Some(field), Part::Value, message)
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Every error `build` found, in field order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// The diagnostics, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(&d.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// Collects the options of a rotation spec; [`RotationSpecBuilder::build`]
+/// validates them all at once.
+#[derive(Debug, Clone, Default)]
+pub struct RotationSpecBuilder {
+    strategy: Option<Strategy>,
+    account: Option<String>,
+    secret: Option<String>,
+    function: Option<String>,
+    superuser_secret: Option<String>,
+    kms: Kms,
+    superuser_kms: Option<String>,
+    vpc: Option<bool>,
+    source_arn: Option<bool>,
+    profile: Option<Profile>,
+    /// Fields given through [`RotationSpecBuilder::set`], for duplicate detection.
+    set_fields: Vec<Field>,
+}
+
+impl RotationSpecBuilder {
+    /// A builder with no option set; `strategy` must be set before `build`.
+    pub fn new() -> Self {
+        RotationSpecBuilder::default()
+    }
+
+    /// Sets `strategy`.
+    pub fn strategy(mut self, strategy: Strategy) -> Self {
+        self.strategy = Some(strategy);
+        self
+    }
+    /// Sets `account`: the 12-digit id of the secret's account.
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+    /// Sets `secret`: the ARN of the rotated secret.
+    pub fn secret(mut self, arn: impl Into<String>) -> Self {
+        self.secret = Some(arn.into());
+        self
+    }
+    /// Sets `function`: the ARN of the rotation Lambda function.
+    pub fn function(mut self, arn: impl Into<String>) -> Self {
+        self.function = Some(arn.into());
+        self
+    }
+    /// Sets `superuser_secret`: the ARN of the secret holding the
+    /// credentials that update the rotated user.
+    pub fn superuser_secret(mut self, arn: impl Into<String>) -> Self {
+        self.superuser_secret = Some(arn.into());
+        self
+    }
+    /// Sets `kms`: the key that encrypts the rotated secret.
+    pub fn kms(mut self, kms: Kms) -> Self {
+        self.kms = kms;
+        self
+    }
+    /// Sets `superuser_kms`: the key that encrypts the superuser secret.
+    pub fn superuser_kms(mut self, arn: impl Into<String>) -> Self {
+        self.superuser_kms = Some(arn.into());
+        self
+    }
+    /// Sets `vpc`: whether the function runs in a VPC (ENI permissions).
+    pub fn vpc(mut self, vpc: bool) -> Self {
+        self.vpc = Some(vpc);
+        self
+    }
+    /// Sets `source_arn`: also bind the resource policy to the secret.
+    pub fn source_arn(mut self, source_arn: bool) -> Self {
+        self.source_arn = Some(source_arn);
+        self
+    }
+    /// Sets `profile`.
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// Sets an option by key name, as the macro DSL writes it. Checks the key
+    /// (unknown keys get a suggestion), duplicates, the value's type and
+    /// identifier values; string values are validated later by `build`, so
+    /// that every problem is reported at once. Returns the field set.
+    pub fn set(&mut self, key: &str, value: Value<'_>) -> Result<Field, Diagnostic> {
+        let Some(field) = Field::from_key(key) else {
+            let names = Field::ALL.map(|f| format!("`{}`", f.key())).join(", ");
+            let hint = suggest::closest(
+                key,
+                Field::ALL.map(Field::key).into_iter().chain(["separate_secret"]),
+            )
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+            return Err(Diagnostic::error(
+                DiagnosticKind::UnknownKey,
+                None,
+                Part::Key,
+                format!("unknown key `{key}`, expected one of {names}{hint}"),
+            ));
+        };
+        if self.set_fields.contains(&field) {
+            return Err(Diagnostic::error(
+                DiagnosticKind::DuplicateKey,
+                Some(field),
+                Part::Key,
+                format!("duplicate key `{field}`"),
+            ));
+        }
+        let wrong_type = || {
+            Diagnostic::error(
+                DiagnosticKind::WrongValueType,
+                Some(field),
+                Part::Value,
+                format!(
+                    "`{field}` expects {}, found {}",
+                    field.expected(),
+                    value.describe()
+                ),
+            )
+        };
+        let unknown_ident = |name: &str, names: &[&str]| {
+            let hint = suggest::closest(name, names.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            Diagnostic::error(
+                DiagnosticKind::UnknownValue,
+                Some(field),
+                Part::Value,
+                format!("unknown {field} `{name}`, expected {}{hint}", field.expected()),
+            )
+        };
+        let owned = |s: &str| Some(s.to_owned());
+        match (field, value) {
+            (Field::Strategy, Value::Ident(name)) => {
+                let strategy =
+                    Strategy::from_name(name).ok_or_else(|| unknown_ident(name, &Strategy::NAMES))?;
+                self.strategy = Some(strategy);
+            }
+            (Field::Profile, Value::Ident(name)) => {
+                let profile = Profile::from_name(name).ok_or_else(|| unknown_ident(name, &Profile::NAMES))?;
+                self.profile = Some(profile);
+            }
+            (Field::Account, Value::Str(s)) => self.account = owned(s),
+            (Field::Secret, Value::Str(s)) => self.secret = owned(s),
+            (Field::Function, Value::Str(s)) => self.function = owned(s),
+            (Field::SuperuserSecret, Value::Str(s)) => self.superuser_secret = owned(s),
+            (Field::SuperuserKms, Value::Str(s)) => self.superuser_kms = owned(s),
+            (Field::Kms, Value::Str(s)) => self.kms = Kms::Key(s.to_owned()),
+            (Field::Kms, Value::Bool(b)) => self.kms = if b { Kms::CustomerManaged } else { Kms::AwsManaged },
+            (Field::Vpc, Value::Bool(b)) => self.vpc = Some(b),
+            (Field::SourceArn, Value::Bool(b)) => self.source_arn = Some(b),
+            _ => return Err(wrong_type()),
+        }
+        self.set_fields.push(field);
+        Ok(field)
+    }
+
+    /// Validates every option and cross-field rule; returns the spec, or
+    /// every error found. Warnings stay available on the spec.
+    pub fn build(&self) -> Result<RotationSpec, SpecError> {
+        let mut diagnostics = Vec::new();
+        let d = &mut diagnostics;
+        let account = parse_field(d, Field::Account, self.account.as_deref(), AccountId::parse);
+        let secret = parse_field(d, Field::Secret, self.secret.as_deref(), SecretArn::parse);
+        let function = parse_field(d, Field::Function, self.function.as_deref(), FunctionArn::parse);
+        let superuser_secret = parse_field(
+            d,
+            Field::SuperuserSecret,
+            self.superuser_secret.as_deref(),
+            SecretArn::parse,
+        );
+        let kms_text = match &self.kms {
+            Kms::Key(s) => Some(s.as_str()),
+            Kms::AwsManaged | Kms::CustomerManaged => None,
+        };
+        let kms_key = parse_field(d, Field::Kms, kms_text, KmsKeyArn::parse);
+        let superuser_kms = parse_field(
+            d,
+            Field::SuperuserKms,
+            self.superuser_kms.as_deref(),
+            KmsKeyArn::parse,
+        );
+
+        if self.strategy.is_none() {
+            diagnostics.push(Diagnostic::error(
+                DiagnosticKind::MissingKey,
+                Some(Field::Strategy),
+                Part::Key,
+                format!("missing key `strategy`, expected {}", Field::Strategy.expected()),
+            ));
+        }
+        let strategy = self.strategy.unwrap_or(Strategy::SingleUser);
+
+        // Cross-field rules, on the values that parsed.
+        let arns: Vec<(Field, &Arn)> = [
+            (Field::Secret, secret.as_ref().map(SecretArn::arn)),
+            (Field::Function, function.as_ref().map(FunctionArn::arn)),
+            (
+                Field::SuperuserSecret,
+                superuser_secret.as_ref().map(SecretArn::arn),
+            ),
+            (Field::Kms, kms_key.as_ref().map(KmsKeyArn::arn)),
+            (Field::SuperuserKms, superuser_kms.as_ref().map(KmsKeyArn::arn)),
+        ]
+        .into_iter()
+        .filter_map(|(f, a)| a.map(|a| (f, a)))
+        .collect();
+        // Every ARN in one partition: a role in one partition cannot be
+        // granted resources of another (IAM User Guide, "ARN format").
+        if let Some(&(first_field, first)) = arns.first() {
+            for &(field, arn) in &arns[1..] {
+                if arn.partition() != first.partition() {
+                    diagnostics.push(Diagnostic::cross(
+                        DiagnosticKind::PartitionMismatch,
+                        field,
+                        first_field,
+                        Some(arn.partition_range()),
+                        format!(
+                            "`{field}` is in partition `{}` but `{first_field}` is in partition `{}`",
+                            arn.partition(),
+                            first.partition()
+                        ),
+                    ));
+                }
+            }
+        }
+        // The secret, its superuser secret and the function belong to the
+        // account that Secrets Manager invokes the function for. A KMS key
+        // may live in another account, so keys are not compared.
+        let account_bound: Vec<(Field, &Arn)> = arns
+            .iter()
+            .copied()
+            .filter(|(f, _)| matches!(f, Field::Secret | Field::Function | Field::SuperuserSecret))
+            .collect();
+        let reference = match (&account, &self.account) {
+            (Some(a), _) => Some((Field::Account, a.as_str())),
+            (None, Some(_)) => None, // already reported as invalid
+            (None, None) => account_bound.first().map(|(f, a)| (*f, a.account())),
+        };
+        if let Some((ref_field, ref_account)) = reference {
+            for &(field, arn) in account_bound.iter().filter(|(f, _)| *f != ref_field) {
+                if arn.account() != ref_account {
+                    diagnostics.push(Diagnostic::cross(
+                        DiagnosticKind::AccountMismatch,
+                        field,
+                        ref_field,
+                        Some(arn.account_range()),
+                        format!(
+                            "`{field}` is in account `{}` but `{ref_field}` is `{ref_account}`",
+                            arn.account()
+                        ),
+                    ));
+                }
+            }
+        }
+        if let (Some(s), Some(su)) = (&secret, &superuser_secret) {
+            if s.as_str() == su.as_str() {
+                diagnostics.push(Diagnostic::cross(
+                    DiagnosticKind::SuperuserSecretIsSecret,
+                    Field::SuperuserSecret,
+                    Field::Secret,
+                    None,
+                    "`superuser_secret` is the same ARN as `secret`: the superuser secret holds other credentials, the ones that update the rotated user".to_owned(),
+                ));
+            }
+        }
+        if self.superuser_kms.is_some() && self.superuser_secret.is_none() && strategy == Strategy::SingleUser
+        {
+            diagnostics.push(Diagnostic::cross(
+                DiagnosticKind::SuperuserKmsWithoutSuperuserSecret,
+                Field::SuperuserKms,
+                Field::SuperuserSecret,
+                None,
+                "`superuser_kms` is set but there is no superuser secret for `single_user`: set `superuser_secret` or remove `superuser_kms`".to_owned(),
+            ));
+        }
+        diagnostics.sort_by_key(|d| d.field);
+        if !diagnostics.is_empty() {
+            return Err(SpecError { diagnostics });
+        }
+        let partition = arns.first().map(|(_, a)| a.partition());
+        drop(arns);
+
+        let mut warnings = Vec::new();
+        for (field, s) in [
+            (Field::Secret, &secret),
+            (Field::SuperuserSecret, &superuser_secret),
+        ] {
+            if let Some(s) = s.as_ref().filter(|s| s.suffix() == SecretSuffix::Missing) {
+                warnings.push(Diagnostic {
+                    severity: Severity::Warning,
+                    range: Some(s.arn().resource_range()),
+                    ..Diagnostic::error(
+                        DiagnosticKind::SecretSuffixMissing,
+                        Some(field),
+                        Part::Value,
+                        format!(
+                            "`{field}` has no 6-character suffix: IAM compares it literally and it matches no secret; use the full ARN or end it with `-??????`"
+                        ),
+                    )
+                });
+            }
+        }
+
+        let superuser_secret = match (superuser_secret, strategy) {
+            (Some(s), _) => Some(Slot::Given(s.as_str().to_owned())),
+            (None, Strategy::AlternatingUsers) => Some(Slot::Placeholder(Placeholder::SuperuserSecretArn)),
+            (None, Strategy::SingleUser) => None,
+        };
+        let kms = match (&self.kms, kms_key) {
+            (_, Some(key)) => Some(Slot::Given(key.as_str().to_owned())),
+            (Kms::CustomerManaged, None) => Some(Slot::Placeholder(Placeholder::KmsKeyArn)),
+            _ => None,
+        };
+        let slot = |given: Option<&str>, placeholder| match given {
+            Some(s) => Slot::Given(s.to_owned()),
+            None => Slot::Placeholder(placeholder),
+        };
+        Ok(RotationSpec {
+            strategy,
+            account: slot(account.as_ref().map(AccountId::as_str), Placeholder::AccountId),
+            secret: slot(secret.as_ref().map(SecretArn::as_str), Placeholder::SecretArn),
+            function: slot(
+                function.as_ref().map(FunctionArn::as_str),
+                Placeholder::RotationLambdaArn,
+            ),
+            superuser_secret,
+            kms,
+            superuser_kms: superuser_kms.map(|k| k.as_str().to_owned()),
+            vpc: self.vpc.unwrap_or(true),
+            source_arn: self.source_arn.unwrap_or(false),
+            profile: self.profile.unwrap_or_default(),
+            partition,
+            warnings,
+        })
+    }
+}
+
+/// Parses an optional value, recording a diagnostic for `field` on failure.
+fn parse_field<T>(
+    diagnostics: &mut Vec<Diagnostic>,
+    field: Field,
+    text: Option<&str>,
+    parse: fn(&str) -> Result<T, ArnError>,
+) -> Option<T> {
+    parse(text?)
+        .map_err(|e| diagnostics.push(Diagnostic::invalid_value(field, e)))
+        .ok()
+}
+
+/// A value in the generated policies: given, or a `Fn::Sub` placeholder.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// A validated value.
+    Given(String),
+    /// A placeholder, written `${Name}`.
+    Placeholder(Placeholder),
+}
+
+impl Slot {
+    /// The text that goes into the policy.
+    pub fn text(&self) -> String {
+        match self {
+            Slot::Given(s) => s.clone(),
+            Slot::Placeholder(p) => p.token(),
+        }
+    }
+    /// The placeholder, if the value was not given.
+    pub fn placeholder(&self) -> Option<Placeholder> {
+        match self {
+            Slot::Given(_) => None,
+            Slot::Placeholder(p) => Some(*p),
+        }
+    }
+}
+
+/// A validated rotation spec: everything needed to write the policies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RotationSpec {
+    strategy: Strategy,
+    account: Slot,
+    secret: Slot,
+    function: Slot,
+    superuser_secret: Option<Slot>,
+    kms: Option<Slot>,
+    superuser_kms: Option<String>,
+    vpc: bool,
+    source_arn: bool,
+    profile: Profile,
+    partition: Option<Partition>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Secrets Manager's service principal. The same name in every partition
+/// the project knows of (unverified for `aws-cn`, see FACTS.md).
+pub const SECRETS_MANAGER_PRINCIPAL: &str = "secretsmanager.amazonaws.com";
+
+/// The four calls a rotation function makes on the rotated secret
+/// (AWS page, "Lambda function execution role inline policy").
+pub const SECRET_ACTIONS: [&str; 4] = [
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:UpdateSecretVersionStage",
+];
+
+/// The network interface calls Lambda makes to attach a function to a VPC.
+/// `ec2:DescribeNetworkInterfaces` supports no resource type, so `"*"`.
+pub const VPC_ACTIONS: [&str; 4] = [
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DetachNetworkInterface",
+];
+
+/// KMS actions of the `recommended` profile: the page's later revisions and
+/// the hosted-rotation templates add `kms:DescribeKey`.
+pub const KMS_ACTIONS_RECOMMENDED: [&str; 3] = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"];
+
+/// KMS actions of the 2021 page.
+pub const KMS_ACTIONS_AWS_DOC_2021: [&str; 2] = ["kms:Decrypt", "kms:GenerateDataKey"];
+
+fn many(items: &[&str]) -> OneOrMany<String> {
+    OneOrMany::Many(items.iter().map(|s| (*s).to_owned()).collect())
+}
+
+fn string_equals(entries: Vec<(&str, String)>) -> OrderedMap<OneOrMany<ConditionValue>> {
+    OrderedMap(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), OneOrMany::One(ConditionValue::String(v))))
+            .collect(),
+    )
+}
+
+impl RotationSpec {
+    /// A builder with `strategy` set.
+    pub fn builder(strategy: Strategy) -> RotationSpecBuilder {
+        RotationSpecBuilder::new().strategy(strategy)
+    }
+
+    /// The strategy.
+    pub fn strategy(&self) -> Strategy {
+        self.strategy
+    }
+    /// The profile.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+    /// The account id, or its placeholder.
+    pub fn account(&self) -> &Slot {
+        &self.account
+    }
+    /// The rotated secret's ARN, or its placeholder.
+    pub fn secret(&self) -> &Slot {
+        &self.secret
+    }
+    /// The function's ARN, or its placeholder.
+    pub fn function(&self) -> &Slot {
+        &self.function
+    }
+    /// The superuser secret, if the strategy or the options call for one.
+    pub fn superuser_secret(&self) -> Option<&Slot> {
+        self.superuser_secret.as_ref()
+    }
+    /// The customer managed key of the secret, if any.
+    pub fn kms(&self) -> Option<&Slot> {
+        self.kms.as_ref()
+    }
+    /// The superuser secret's key, if given.
+    pub fn superuser_kms(&self) -> Option<&str> {
+        self.superuser_kms.as_deref()
+    }
+    /// Whether the function runs in a VPC.
+    pub fn vpc(&self) -> bool {
+        self.vpc
+    }
+    /// Whether the resource policy is bound to the secret.
+    pub fn source_arn(&self) -> bool {
+        self.source_arn
+    }
+    /// The partition of the given ARNs, if any ARN was given.
+    pub fn partition(&self) -> Option<Partition> {
+        self.partition
+    }
+    /// Warnings found while building (e.g. a secret ARN without suffix).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The placeholders the generated documents contain, in first-use order.
+    pub fn placeholders(&self) -> Vec<Placeholder> {
+        let mut out = Vec::new();
+        let slots = [
+            Some(&self.function),
+            Some(&self.account),
+            Some(&self.secret),
+            self.superuser_secret.as_ref(),
+            self.kms.as_ref(),
+        ];
+        for p in slots.into_iter().flatten().filter_map(Slot::placeholder) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// The Lambda function's resource policy: Secrets Manager may invoke the
+    /// function, on behalf of this account only (`aws:SourceAccount`, the
+    /// confused-deputy guard) and, with `source_arn`, for this secret only.
+    pub fn resource_policy(&self) -> PolicyDocument {
+        let mut condition = OrderedMap::new();
+        condition.push(
+            "StringEquals",
+            string_equals(vec![("aws:SourceAccount", self.account.text())]),
+        );
+        if self.source_arn {
+            condition.push(
+                "ArnLike",
+                string_equals(vec![("aws:SourceArn", self.secret.text())]),
+            );
+        }
+        let mut principal = OrderedMap::new();
+        principal.push("Service", OneOrMany::One(SECRETS_MANAGER_PRINCIPAL.to_owned()));
+        let statement = Statement {
+            principal: Some(Principal::Map(principal)),
+            condition: Some(condition),
+            ..Statement::allow(
+                OneOrMany::One("lambda:InvokeFunction".to_owned()),
+                OneOrMany::One(self.function.text()),
+            )
+        };
+        PolicyDocument {
+            version: Some(VERSION_2012_10_17.to_owned()),
+            id: Some("default".to_owned()),
+            statement: OneOrMany::Many(vec![statement]),
+        }
+    }
+
+    /// The execution role's policy, statements in DESIGN.md's order.
+    pub fn execution_role_policy(&self) -> PolicyDocument {
+        let mut statements = Vec::with_capacity(6);
+        // 1. The rotated secret, only while this function is its rotation
+        // function. The 2021 page also required `aws:SourceAccount`, which is
+        // absent from calls made with the role's own credentials.
+        let mut equals = vec![(
+            "secretsmanager:resource/AllowRotationLambdaArn",
+            self.function.text(),
+        )];
+        if self.profile == Profile::AwsDoc2021 {
+            equals.push(("aws:SourceAccount", self.account.text()));
+        }
+        let mut condition = OrderedMap::new();
+        condition.push("StringEquals", string_equals(equals));
+        statements.push(Statement {
+            condition: Some(condition),
+            ..Statement::allow(many(&SECRET_ACTIONS), OneOrMany::One(self.secret.text()))
+        });
+        // 2. Read the superuser credentials.
+        if let Some(superuser) = &self.superuser_secret {
+            statements.push(Statement::allow(
+                many(&["secretsmanager:GetSecretValue"]),
+                OneOrMany::One(superuser.text()),
+            ));
+        }
+        // 3. Generate the new password.
+        statements.push(Statement::allow(
+            many(&["secretsmanager:GetRandomPassword"]),
+            OneOrMany::One("*".to_owned()),
+        ));
+        // 4. Network interfaces for a function in a VPC.
+        if self.vpc {
+            statements.push(Statement::allow(
+                many(&VPC_ACTIONS),
+                OneOrMany::One("*".to_owned()),
+            ));
+        }
+        // 5. and 6. The keys of the secret and of the superuser secret.
+        let kms_actions: &[&str] = match self.profile {
+            Profile::Recommended => &KMS_ACTIONS_RECOMMENDED,
+            Profile::AwsDoc2021 => &KMS_ACTIONS_AWS_DOC_2021,
+        };
+        if let Some(kms) = &self.kms {
+            let resource = match (self.profile, kms) {
+                (Profile::AwsDoc2021, Slot::Placeholder(_)) => "*".to_owned(),
+                _ => kms.text(),
+            };
+            statements.push(Statement::allow(many(kms_actions), OneOrMany::One(resource)));
+        }
+        if let Some(key) = &self.superuser_kms {
+            if self.kms.as_ref().is_none_or(|k| k.text() != *key) {
+                statements.push(Statement::allow(many(kms_actions), OneOrMany::One(key.clone())));
+            }
+        }
+        PolicyDocument {
+            version: Some(VERSION_2012_10_17.to_owned()),
+            id: None,
+            statement: OneOrMany::Many(statements),
+        }
+    }
+
+    /// The resource policy as pretty JSON: the macro constant's bytes.
+    pub fn resource_policy_json(&self) -> String {
+        self.resource_policy().to_json_pretty()
+    }
+
+    /// The execution role policy as pretty JSON: the macro constant's bytes.
+    pub fn execution_role_policy_json(&self) -> String {
+        self.execution_role_policy().to_json_pretty()
+    }
+}
