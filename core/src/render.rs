@@ -271,7 +271,7 @@ mod tests {
             err.problems,
             vec![
                 RenderProblem::UnknownPlaceholder("Other".into()),
-                RenderProblem::Unterminated(23)
+                RenderProblem::Unterminated(24)
             ]
         );
     }
