@@ -6,6 +6,7 @@ use std::process::ExitCode;
 /// Success: the result is on stdout.
 pub const SUCCESS: u8 = 0;
 /// Findings at or above the threshold, or rotation denied.
+#[allow(dead_code)] // for `lint` and `check`, which come in later issues
 pub const FAILURE: u8 = 1;
 /// Usage error or unreadable input.
 pub const USAGE: u8 = 2;
@@ -17,6 +18,13 @@ pub fn usage(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(USAGE)
 }
 
+/// Prints `rotation-policy: warning: MESSAGE` on one stderr line; the exit
+/// code is not affected.
+pub fn warning(message: impl std::fmt::Display) {
+    let line = message.to_string().replace('\n', " ");
+    let _ = writeln!(std::io::stderr(), "rotation-policy: warning: {line}");
+}
+
 /// Renders a clap error: help and version go to stdout with exit code 0,
 /// anything else becomes one stderr line with exit code 2.
 pub fn clap_error(err: clap::Error) -> ExitCode {
@@ -26,20 +34,35 @@ pub fn clap_error(err: clap::Error) -> ExitCode {
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = err.print();
-            ExitCode::from(if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                USAGE
-            } else {
-                SUCCESS
-            })
+            ExitCode::from(
+                if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    USAGE
+                } else {
+                    SUCCESS
+                },
+            )
         }
         _ => {
+            // clap spreads one error over several lines (the missing flag,
+            // the possible values, a tip); keep them all, on one line.
             let rendered = err.render().to_string();
-            let first = rendered
+            let mut line = String::new();
+            for part in rendered
                 .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
-            usage(first)
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .filter(|l| !l.is_empty())
+            {
+                if !line.is_empty() {
+                    line.push_str(if part.starts_with("tip:") { "; " } else { " " });
+                }
+                line.push_str(part.trim_start_matches("error: "));
+            }
+            usage(if line.is_empty() {
+                "invalid arguments"
+            } else {
+                &line
+            })
         }
     }
 }
