@@ -1,0 +1,333 @@
+//! `rotation-policy generate`, run as a process: exit codes, the one-line
+//! error convention, and byte parity with the core library.
+
+use std::process::{Command, Output};
+
+use rotation_policy_core::{Kms, Profile, RotationSpec, RotationSpecBuilder, Strategy};
+
+const ACCOUNT: &str = "111122223333";
+const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf";
+const FUNCTION: &str = "arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db";
+const SUPERUSER: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:admin-XyZ123";
+const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const OTHER_KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rotation-policy"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> &str {
+    std::str::from_utf8(&output.stdout).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> &str {
+    std::str::from_utf8(&output.stderr).expect("stderr is UTF-8")
+}
+
+/// Asserts a usage error: exit 2, nothing on stdout, exactly one stderr
+/// line, naming every flag in `flags`.
+fn assert_usage_error(args: &[&str], flags: &[&str]) {
+    let output = run(args);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(stdout(&output), "", "{args:?}: stdout must be empty on error");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "{args:?}: expected one stderr line, got {err:?}"
+    );
+    assert!(err.ends_with('\n'), "{args:?}: {err:?}");
+    assert!(err.starts_with("rotation-policy: error: "), "{args:?}: {err:?}");
+    for flag in flags {
+        assert!(err.contains(flag), "{args:?}: {err:?} does not name `{flag}`");
+    }
+}
+
+/// Runs `generate` with `args`, expects success without warnings, and
+/// returns stdout.
+fn generate_ok(args: &[&str]) -> String {
+    let mut all = vec!["generate"];
+    all.extend_from_slice(args);
+    let output = run(&all);
+    assert_eq!(output.status.code(), Some(0), "{all:?}: {}", stderr(&output));
+    assert_eq!(stderr(&output), "", "{all:?}");
+    stdout(&output).to_owned()
+}
+
+/// The CLI flags and the equivalent builder for a few option sets.
+fn cases() -> Vec<(Vec<&'static str>, RotationSpecBuilder)> {
+    vec![
+        (
+            vec!["--strategy", "single-user"],
+            RotationSpec::builder(Strategy::SingleUser),
+        ),
+        (
+            vec!["--strategy", "alternating-users", "--kms"],
+            RotationSpec::builder(Strategy::AlternatingUsers).kms(Kms::CustomerManaged),
+        ),
+        (
+            vec![
+                "--strategy",
+                "alternating-users",
+                "--account",
+                ACCOUNT,
+                "--secret",
+                SECRET,
+                "--function",
+                FUNCTION,
+                "--superuser-secret",
+                SUPERUSER,
+                "--kms-key",
+                KEY,
+                "--superuser-kms-key",
+                OTHER_KEY,
+                "--no-vpc",
+                "--source-arn",
+            ],
+            RotationSpec::builder(Strategy::AlternatingUsers)
+                .account(ACCOUNT)
+                .secret(SECRET)
+                .function(FUNCTION)
+                .superuser_secret(SUPERUSER)
+                .kms(Kms::Key(KEY.to_owned()))
+                .superuser_kms(OTHER_KEY)
+                .vpc(false)
+                .source_arn(true),
+        ),
+        (
+            vec![
+                "--strategy",
+                "single-user",
+                "--profile",
+                "aws-doc-2021",
+                "--account",
+                ACCOUNT,
+                "--kms",
+            ],
+            RotationSpec::builder(Strategy::SingleUser)
+                .profile(Profile::AwsDoc2021)
+                .account(ACCOUNT)
+                .kms(Kms::CustomerManaged),
+        ),
+    ]
+}
+
+#[test]
+fn only_prints_the_core_documents_byte_for_byte() {
+    for (args, builder) in cases() {
+        let spec = builder.build().expect("valid case");
+        let mut resource = args.clone();
+        resource.extend(["--only", "resource-policy"]);
+        assert_eq!(
+            generate_ok(&resource),
+            format!("{}\n", spec.resource_policy_json()),
+            "{resource:?}"
+        );
+        let mut role = args.clone();
+        role.extend(["--only", "execution-role-policy"]);
+        assert_eq!(
+            generate_ok(&role),
+            format!("{}\n", spec.execution_role_policy_json()),
+            "{role:?}"
+        );
+    }
+}
+
+#[test]
+fn without_only_prints_both_documents_in_one_object() {
+    for (args, builder) in cases() {
+        let spec = builder.build().expect("valid case");
+        let out = generate_ok(&args);
+        assert!(out.ends_with("}\n"), "{out}");
+        // Pretty-printed with a 2-space indent, resource policy first.
+        assert!(
+            out.starts_with("{\n  \"resource_policy\": {\n    \"Version\""),
+            "{out}"
+        );
+        let resource_at = out.find("\"resource_policy\"").expect("resource_policy key");
+        let role_at = out
+            .find("\"execution_role_policy\"")
+            .expect("execution_role_policy key");
+        assert!(resource_at < role_at, "{out}");
+        let value: serde_json::Value = serde_json::from_str(&out).expect("stdout is JSON");
+        let object = value.as_object().expect("an object");
+        assert_eq!(object.len(), 2, "{out}");
+        let parse = |json: &str| serde_json::from_str::<serde_json::Value>(json).expect("core JSON");
+        assert_eq!(object["resource_policy"], parse(&spec.resource_policy_json()));
+        assert_eq!(
+            object["execution_role_policy"],
+            parse(&spec.execution_role_policy_json())
+        );
+    }
+}
+
+#[test]
+fn invalid_values_name_their_flag() {
+    let base = ["generate", "--strategy", "alternating-users"];
+    let bad = [
+        ("--account", "11112222333"),
+        ("--secret", FUNCTION),
+        ("--function", SECRET),
+        (
+            "--superuser-secret",
+            "arn:aws:secretsmanager:us-east-1:111122223333:key/x",
+        ),
+        ("--kms-key", "arn:aws:kms:us-east-1:111122223333:alias/app"),
+        (
+            "--superuser-kms-key",
+            "arn:aws:kms:us-east-1:111122223333:key/nope",
+        ),
+    ];
+    for (flag, value) in bad {
+        let mut args = base.to_vec();
+        args.extend([flag, value]);
+        assert_usage_error(&args, &[flag]);
+    }
+}
+
+#[test]
+fn every_problem_on_one_line() {
+    assert_usage_error(
+        &[
+            "generate",
+            "--strategy",
+            "single-user",
+            "--account",
+            "1234",
+            "--secret",
+            "not-an-arn",
+            "--kms-key",
+            "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "--function",
+            FUNCTION,
+        ],
+        &["`--account`", "`--secret`", "`--kms-key`"],
+    );
+}
+
+#[test]
+fn cross_field_problems_name_the_flag() {
+    assert_usage_error(
+        &[
+            "generate",
+            "--strategy",
+            "alternating-users",
+            "--secret",
+            SECRET,
+            "--superuser-secret",
+            SECRET,
+        ],
+        &["`--superuser-secret`"],
+    );
+    assert_usage_error(
+        &[
+            "generate",
+            "--strategy",
+            "single-user",
+            "--superuser-kms-key",
+            KEY,
+        ],
+        &["`--superuser-kms-key`"],
+    );
+    assert_usage_error(
+        &[
+            "generate",
+            "--strategy",
+            "single-user",
+            "--account",
+            "444455556666",
+            "--function",
+            FUNCTION,
+        ],
+        &["`--function`"],
+    );
+}
+
+#[test]
+fn argument_errors_are_one_line_naming_the_flag() {
+    assert_usage_error(&["generate"], &["--strategy"]);
+    assert_usage_error(
+        &["generate", "--strategy", "triple"],
+        &["--strategy", "single-user"],
+    );
+    assert_usage_error(
+        &["generate", "--strategy", "single-user", "--kms", "--kms-key", KEY],
+        &["--kms", "--kms-key"],
+    );
+    assert_usage_error(
+        &["generate", "--strategy", "single-user", "--secret"],
+        &["--secret"],
+    );
+    assert_usage_error(
+        &["generate", "--strategy", "single-user", "--scret", SECRET],
+        &["--scret", "--secret"],
+    );
+    assert_usage_error(
+        &["generate", "--strategy", "single-user", "--only", "both"],
+        &["--only"],
+    );
+    assert_usage_error(
+        &[
+            "generate",
+            "--strategy",
+            "single-user",
+            "--profile",
+            "aws_doc_2022",
+        ],
+        &["--profile"],
+    );
+}
+
+#[test]
+fn cloudformation_format_is_not_yet_supported() {
+    assert_usage_error(
+        &[
+            "generate",
+            "--strategy",
+            "single-user",
+            "--format",
+            "cloudformation",
+        ],
+        &["--format"],
+    );
+    let json = generate_ok(&["--strategy", "single-user", "--format", "json"]);
+    assert_eq!(json, generate_ok(&["--strategy", "single-user"]));
+}
+
+#[test]
+fn warnings_go_to_stderr_and_exit_zero() {
+    let partial = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db";
+    let output = run(&[
+        "generate",
+        "--strategy",
+        "single-user",
+        "--secret",
+        partial,
+        "--only",
+        "execution-role-policy",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(err.starts_with("rotation-policy: warning: "), "{err:?}");
+    assert!(err.contains("`--secret`"), "{err:?}");
+    let spec = RotationSpec::builder(Strategy::SingleUser)
+        .secret(partial)
+        .build()
+        .expect("a warning is not an error");
+    assert_eq!(
+        stdout(&output),
+        format!("{}\n", spec.execution_role_policy_json())
+    );
+}
+
+#[test]
+fn help_exits_zero_on_stdout() {
+    let output = run(&["generate", "--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("--superuser-kms-key"));
+    assert_eq!(stderr(&output), "");
+}
