@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod arn;
+pub mod catalog;
 pub mod policy;
 pub mod render;
 pub mod rotation;
