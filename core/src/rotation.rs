@@ -164,6 +164,27 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.key() == key)
     }
 
+    /// Looks a key up like [`Field::from_key`]; an unknown key is an
+    /// [`DiagnosticKind::UnknownKey`] diagnostic with a "did you mean". The
+    /// macro uses it for a key whose value it could not read.
+    pub fn parse_key(key: &str) -> Result<Field, Diagnostic> {
+        Field::from_key(key).ok_or_else(|| {
+            let names = Field::ALL.map(|f| format!("`{}`", f.key())).join(", ");
+            let hint = suggest::closest(
+                key,
+                Field::ALL.map(Field::key).into_iter().chain(["separate_secret"]),
+            )
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+            Diagnostic::error(
+                DiagnosticKind::UnknownKey,
+                None,
+                Part::Key,
+                format!("unknown key `{key}`, expected one of {names}{hint}"),
+            )
+        })
+    }
+
     /// What values the key takes, for messages.
     pub fn expected(self) -> &'static str {
         match self {
@@ -432,21 +453,7 @@ impl RotationSpecBuilder {
     /// identifier values; string values are validated later by `build`, so
     /// that every problem is reported at once. Returns the field set.
     pub fn set(&mut self, key: &str, value: Value<'_>) -> Result<Field, Diagnostic> {
-        let Some(field) = Field::from_key(key) else {
-            let names = Field::ALL.map(|f| format!("`{}`", f.key())).join(", ");
-            let hint = suggest::closest(
-                key,
-                Field::ALL.map(Field::key).into_iter().chain(["separate_secret"]),
-            )
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
-            return Err(Diagnostic::error(
-                DiagnosticKind::UnknownKey,
-                None,
-                Part::Key,
-                format!("unknown key `{key}`, expected one of {names}{hint}"),
-            ));
-        };
+        let field = Field::parse_key(key)?;
         if self.set_fields.contains(&field) {
             return Err(Diagnostic::error(
                 DiagnosticKind::DuplicateKey,

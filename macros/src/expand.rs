@@ -1,0 +1,178 @@
+//! Hands the parsed pairs to the core builder, which does every check, turns
+//! its diagnostics into spanned errors, and writes the constant.
+
+use std::env::VarError;
+use std::ops::Range;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use rotation_policy_core::{Diagnostic, Field, Part, RotationSpecBuilder};
+use syn::ext::IdentExt;
+use syn::LitStr;
+
+use crate::input::{Entry, Input, Value};
+
+/// Expands to `::rotation_policy::RotationPolicies { .. }`, or returns every
+/// problem of the invocation, in source order.
+pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
+    let mut builder = RotationSpecBuilder::new();
+    // Which entry set each field, and the fields whose value was rejected:
+    // the diagnostics `build` derives from their absence are follow-on errors.
+    let mut set: Vec<(Field, usize)> = Vec::new();
+    let mut rejected: Vec<Field> = Vec::new();
+    let mut errors: Vec<(usize, syn::Error)> = Vec::new();
+    for (index, entry) in input.entries.iter().enumerate() {
+        let key = entry.key.unraw().to_string();
+        let outcome = match read_value(&entry.value) {
+            Ok(value) => builder.set(&key, value.as_core()),
+            Err(error) => {
+                errors.push((index, error));
+                Field::parse_key(&key).inspect(|&field| rejected.push(field))
+            }
+        };
+        match outcome {
+            Ok(field) => set.push((field, index)),
+            Err(diagnostic) => {
+                if let (Some(field), Part::Value) = (diagnostic.field, diagnostic.part) {
+                    rejected.push(field);
+                }
+                errors.push((index, error_at(entry, &diagnostic)));
+            }
+        }
+    }
+    let spec = builder.build().map_err(|e| e.diagnostics);
+    if let Err(diagnostics) = &spec {
+        let follow_on = |d: &&Diagnostic| {
+            [d.field, d.related]
+                .iter()
+                .flatten()
+                .any(|f| rejected.contains(f))
+        };
+        for diagnostic in diagnostics.iter().filter(|d| !follow_on(d)) {
+            let entry = set.iter().find(|(f, _)| Some(*f) == diagnostic.field);
+            errors.push(match entry {
+                Some(&(_, index)) => (index, error_at(&input.entries[index], diagnostic)),
+                // A missing key: the whole invocation is at fault.
+                None => (
+                    usize::MAX,
+                    syn::Error::new(Span::call_site(), &diagnostic.message),
+                ),
+            });
+        }
+    }
+    errors.sort_by_key(|(index, _)| *index);
+    let mut errors = errors.into_iter().map(|(_, e)| e);
+    if let Some(mut first) = errors.next() {
+        errors.for_each(|e| first.combine(e));
+        return Err(first);
+    }
+    let Ok(spec) = spec else {
+        // `build` failed only with follow-on diagnostics, which cannot happen
+        // without a primary error; report it rather than panic.
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "invalid rotation policy options",
+        ));
+    };
+    let resource_policy = spec.resource_policy_json();
+    let execution_role_policy = spec.execution_role_policy_json();
+    let policies = quote! {
+        ::rotation_policy::RotationPolicies {
+            resource_policy: #resource_policy,
+            execution_role_policy: #execution_role_policy,
+        }
+    };
+    let tracked = track_env(input);
+    Ok(if tracked.is_empty() {
+        policies
+    } else {
+        quote! {{ #tracked #policies }}
+    })
+}
+
+/// Items that make the build depend on each `env!` variable the input reads,
+/// set or not: rustc records `option_env!` lookups in the dep-info, so cargo
+/// rebuilds the caller when the variable changes.
+pub fn track_env(input: &Input) -> TokenStream {
+    let names = input.entries.iter().filter_map(|entry| match &entry.value {
+        Value::Env { name, .. } => Some(name),
+        _ => None,
+    });
+    quote! {
+        #( const _: ::core::option::Option<&'static str> = ::core::option_env!(#names); )*
+    }
+}
+
+/// A value the core builder understands, read from the tokens.
+enum Read {
+    Str(String),
+    Bool(bool),
+    Ident(String),
+}
+
+impl Read {
+    fn as_core(&self) -> rotation_policy_core::Value<'_> {
+        match self {
+            Read::Str(s) => rotation_policy_core::Value::Str(s),
+            Read::Bool(b) => rotation_policy_core::Value::Bool(*b),
+            Read::Ident(i) => rotation_policy_core::Value::Ident(i),
+        }
+    }
+}
+
+fn read_value(value: &Value) -> Result<Read, syn::Error> {
+    match value {
+        Value::Str(lit) => Ok(Read::Str(lit.value())),
+        Value::Bool(lit) => Ok(Read::Bool(lit.value())),
+        Value::Ident(ident) => Ok(Read::Ident(ident.unraw().to_string())),
+        Value::Env { tokens, name } => match std::env::var(name.value()) {
+            Ok(text) => Ok(Read::Str(text)),
+            Err(VarError::NotPresent) => Err(syn::Error::new_spanned(
+                tokens,
+                format!("environment variable `{}` is not set", name.value()),
+            )),
+            Err(VarError::NotUnicode(_)) => Err(syn::Error::new_spanned(
+                tokens,
+                format!("environment variable `{}` is not valid unicode", name.value()),
+            )),
+        },
+        Value::Other { tokens, problem } => Err(syn::Error::new_spanned(tokens, problem)),
+    }
+}
+
+/// The error for `diagnostic` on the token of `entry` it concerns.
+fn error_at(entry: &Entry, diagnostic: &Diagnostic) -> syn::Error {
+    let message = &diagnostic.message;
+    match (diagnostic.part, &entry.value, diagnostic.range.clone()) {
+        (Part::Key, ..) => syn::Error::new(entry.key.span(), message),
+        (Part::Value, Value::Str(lit), Some(range)) => match subspan(lit, range) {
+            Some(span) => syn::Error::new(span, message),
+            None => syn::Error::new(lit.span(), message),
+        },
+        (Part::Value, value, _) => syn::Error::new_spanned(value, message),
+    }
+}
+
+/// The span of `range` (bytes of the value) inside the literal's source
+/// text, if the literal has no escapes and the compiler can split spans
+/// (`Literal::subspan` is nightly-only: on stable this returns `None` and
+/// the error covers the whole literal).
+fn subspan(lit: &LitStr, range: Range<usize>) -> Option<Span> {
+    let token = lit.token();
+    let repr = token.to_string();
+    let value = lit.value();
+    // `"..."` or `r#"..."#`: the value starts after the opening quote.
+    let hashes = repr
+        .strip_prefix('r')
+        .map(|raw| raw.len() - raw.trim_start_matches('#').len());
+    let (open, close) = match hashes {
+        Some(h) => (2 + h, 1 + h),
+        None => (1, 1),
+    };
+    let verbatim = repr.len() == open + value.len() + close + lit.suffix().len()
+        && repr.get(open..open + value.len()) == Some(value.as_str());
+    if !verbatim || range.end > value.len() {
+        return None;
+    }
+    token.subspan(open + range.start..open + range.end)
+}
