@@ -462,6 +462,8 @@ impl RotationSpecBuilder {
                 format!("duplicate key `{field}`"),
             ));
         }
+        // A key given twice is a duplicate even if its first value was rejected.
+        self.set_fields.push(field);
         let wrong_type = || {
             Diagnostic::error(
                 DiagnosticKind::WrongValueType,
@@ -507,7 +509,6 @@ impl RotationSpecBuilder {
             (Field::SourceArn, Value::Bool(b)) => self.source_arn = Some(b),
             _ => return Err(wrong_type()),
         }
-        self.set_fields.push(field);
         Ok(field)
     }
 

@@ -25,10 +25,16 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
         let key = entry.key.unraw().to_string();
         let outcome = match read_value(&entry.value) {
             Ok(value) => builder.set(&key, value.as_core()),
-            Err(error) => {
+            Err(Unreadable::Env(error)) => {
                 errors.push((index, error));
                 Field::parse_key(&key).inspect(|&field| rejected.push(field))
             }
+            // Said in the words of the key's expected values, if it has any.
+            Err(Unreadable::Other { tokens, found }) => Field::parse_key(&key).inspect(|&field| {
+                rejected.push(field);
+                let message = format!("`{field}` expects {}, found {found}", field.expected());
+                errors.push((index, syn::Error::new_spanned(tokens, message)));
+            }),
         };
         match outcome {
             Ok(field) => set.push((field, index)),
@@ -120,23 +126,32 @@ impl Read {
     }
 }
 
-fn read_value(value: &Value) -> Result<Read, syn::Error> {
+/// Why a value could not be handed to the builder.
+enum Unreadable<'a> {
+    /// An `env!` whose variable is not usable.
+    Env(syn::Error),
+    /// Not a value form of the DSL.
+    Other {
+        tokens: &'a TokenStream,
+        found: &'static str,
+    },
+}
+
+fn read_value(value: &Value) -> Result<Read, Unreadable<'_>> {
     match value {
         Value::Str(lit) => Ok(Read::Str(lit.value())),
         Value::Bool(lit) => Ok(Read::Bool(lit.value())),
         Value::Ident(ident) => Ok(Read::Ident(ident.unraw().to_string())),
-        Value::Env { tokens, name } => match std::env::var(name.value()) {
-            Ok(text) => Ok(Read::Str(text)),
-            Err(VarError::NotPresent) => Err(syn::Error::new_spanned(
-                tokens,
-                format!("environment variable `{}` is not set", name.value()),
-            )),
-            Err(VarError::NotUnicode(_)) => Err(syn::Error::new_spanned(
-                tokens,
-                format!("environment variable `{}` is not valid unicode", name.value()),
-            )),
-        },
-        Value::Other { tokens, problem } => Err(syn::Error::new_spanned(tokens, problem)),
+        Value::Env { tokens, name } => {
+            let problem = match std::env::var(name.value()) {
+                Ok(text) => return Ok(Read::Str(text)),
+                Err(VarError::NotPresent) => "is not set",
+                Err(VarError::NotUnicode(_)) => "is not valid unicode",
+            };
+            let message = format!("environment variable `{}` {problem}", name.value());
+            Err(Unreadable::Env(syn::Error::new_spanned(tokens, message)))
+        }
+        Value::Other { tokens, found } => Err(Unreadable::Other { tokens, found }),
     }
 }
 

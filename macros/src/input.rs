@@ -34,8 +34,11 @@ pub enum Value {
     /// `env!("VAR")`: the whole invocation and the variable's name.
     Env { tokens: TokenStream, name: LitStr },
     /// Anything else (an expression, a number, a malformed `env!`): the
-    /// tokens, and what is wrong with them.
-    Other { tokens: TokenStream, problem: String },
+    /// tokens, and what they are, for the message ("found ...").
+    Other {
+        tokens: TokenStream,
+        found: &'static str,
+    },
 }
 
 impl Parse for Input {
@@ -43,13 +46,18 @@ impl Parse for Input {
         let mut entries = Vec::new();
         while !input.is_empty() {
             let key = input.call(Ident::parse_any)?;
-            let colon: Token![:] = input.parse()?;
+            let key_name = key.unraw();
+            let Some(colon) = input.parse::<Option<Token![:]>>()? else {
+                return Err(input.error(format!(
+                    "expected `:` after `{key_name}`: write the options like struct fields, `{key_name}: value`"
+                )));
+            };
             let mut tokens = TokenStream::new();
             while !input.is_empty() && !input.peek(Token![,]) {
                 tokens.extend([input.parse::<TokenTree>()?]);
             }
             if tokens.is_empty() {
-                let message = format!("missing value for `{}`", key.unraw());
+                let message = format!("missing value for `{key_name}`");
                 return Err(syn::Error::new_spanned(colon, message));
             }
             entries.push(Entry {
@@ -76,7 +84,7 @@ impl Value {
             [TokenTree::Literal(_)] => syn::parse2(tokens.clone()).map_or_else(
                 |_| Value::Other {
                     tokens,
-                    problem: "expected a string literal such as \"111122223333\"".to_owned(),
+                    found: "a literal that is not a string: write it in double quotes",
                 },
                 Value::Str,
             ),
@@ -87,16 +95,14 @@ impl Value {
                     Ok(EnvArgs(name)) => Value::Env { tokens, name },
                     Err(_) => Value::Other {
                         tokens,
-                        problem: "`env!` expects the variable's name as a string literal: `env!(\"VAR\")`"
-                            .to_owned(),
+                        found: "an `env!` without a string literal: write `env!(\"VAR\")`",
                     },
                 }
             }
             _ => Value::Other {
                 tokens,
-                problem: "expected a string literal, `true`, `false`, an identifier or `env!(\"VAR\")`; \
-                          expressions are not evaluated"
-                    .to_owned(),
+                found: "an expression: values are literals, an identifier or `env!(\"VAR\")`, \
+                        nothing is evaluated",
             },
         }
     }

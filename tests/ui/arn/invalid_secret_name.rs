@@ -1,0 +1,11 @@
+// a secret name with a character AWS does not allow
+use rotation_policy::{rotation_policy, RotationPolicies};
+
+const POLICIES: RotationPolicies = rotation_policy! {
+    strategy: single_user,
+    secret: "arn:aws:secretsmanager:us-east-1:111122223333:secret:app db-AbCdEf",
+};
+
+fn main() {
+    let _ = POLICIES.resource_policy.len();
+}

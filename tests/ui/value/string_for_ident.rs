@@ -1,0 +1,10 @@
+// `strategy` takes an identifier, not a string
+use rotation_policy::{rotation_policy, RotationPolicies};
+
+const POLICIES: RotationPolicies = rotation_policy! {
+    strategy: "single_user",
+};
+
+fn main() {
+    let _ = POLICIES.resource_policy.len();
+}
