@@ -498,6 +498,13 @@ impl Catalog {
         } else {
             self.service(service_pattern).into_iter().collect()
         };
+        if !action_pattern.contains(['*', '?']) {
+            // An exact name: binary search instead of a scan.
+            return services
+                .into_iter()
+                .filter_map(|s| s.action(action_pattern).map(|a| (s, a)))
+                .collect();
+        }
         services
             .into_iter()
             .flat_map(|s| s.actions_matching(action_pattern).map(move |a| (s, a)))

@@ -1,0 +1,222 @@
+//! The requests rotation makes, derived from a [`RotationSpec`].
+//!
+//! Three kinds of caller take part (Secrets Manager User Guide, "How
+//! rotation works" and "Permissions for the Lambda rotation function"):
+//!
+//! - the function, with its execution role's own credentials, calls Secrets
+//!   Manager on the secret and the superuser secret. These requests carry
+//!   no `aws:SourceAccount`/`aws:SourceArn`: those keys are only present
+//!   when a service calls on its own behalf (IAM User Guide, "AWS global
+//!   condition context keys");
+//! - Secrets Manager, on the role's behalf, calls KMS to decrypt and encrypt
+//!   secret values: `kms:ViaService` is `secretsmanager.REGION.amazonaws.com`
+//!   and the encryption context carries `SecretARN`;
+//! - Lambda, with the execution role, manages the function's network
+//!   interfaces when the function runs in a VPC;
+//! - Secrets Manager, as the service principal, invokes the function, with
+//!   `aws:SourceAccount` (the secret's account) and `aws:SourceArn` (the
+//!   secret).
+
+use crate::rotation::{
+    RotationSpec, Slot, KMS_ACTIONS_RECOMMENDED, SECRETS_MANAGER_PRINCIPAL, SECRET_ACTIONS,
+};
+
+use super::request::{Request, RequestPrincipal};
+
+/// The account Secrets Manager is asked to invoke for in the probes of the
+/// resource policy verdict: any account that is not the secret's.
+pub const OTHER_ACCOUNT: &str = "999999999999";
+
+/// The region of the spec's ARNs (the secret's first), or `${AWS::Region}`.
+fn region(spec: &RotationSpec) -> String {
+    [spec.secret(), spec.function()]
+        .into_iter()
+        .find_map(|slot| match slot {
+            Slot::Given(arn) => arn.split(':').nth(3).map(str::to_owned),
+            Slot::Placeholder(_) => None,
+        })
+        .unwrap_or_else(|| "${AWS::Region}".to_owned())
+}
+
+/// The requests whose denial breaks rotation.
+pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request> {
+    let account = spec.account().text();
+    let secret = spec.secret().text();
+    let function = spec.function().text();
+    let role = RequestPrincipal::Role {
+        arn: role_arn.map(str::to_owned),
+        account: account.clone(),
+    };
+    let own_call = |action: &str, resource: &str, purpose: &'static str| {
+        let mut request = Request::new(role.clone(), action, resource, purpose)
+            .with("aws:PrincipalAccount", account.clone())
+            .with("aws:PrincipalType", "AssumedRole")
+            .with("aws:SecureTransport", "true")
+            .with("aws:RequestedRegion", region(spec));
+        if let Some(arn) = role_arn {
+            request = request.with("aws:PrincipalArn", arn);
+        }
+        request
+    };
+    let mut out = Vec::new();
+    for action in SECRET_ACTIONS {
+        out.push(
+            own_call(
+                action,
+                &secret,
+                "the function reads and updates the rotated secret",
+            )
+            .with("secretsmanager:SecretId", secret.clone())
+            .with("secretsmanager:resource/AllowRotationLambdaArn", function.clone()),
+        );
+    }
+    if let Some(superuser) = spec.superuser_secret() {
+        let superuser = superuser.text();
+        out.push(
+            own_call(
+                "secretsmanager:GetSecretValue",
+                &superuser,
+                "the function reads the superuser credentials",
+            )
+            .with("secretsmanager:SecretId", superuser.clone()),
+        );
+    }
+    out.push(own_call(
+        "secretsmanager:GetRandomPassword",
+        "*",
+        "the function generates the new password",
+    ));
+    if spec.vpc() {
+        // Lambda creates, lists and deletes the function's network
+        // interfaces with the execution role. ec2:DescribeNetworkInterfaces
+        // supports no resource type, so every one is modelled on `*`.
+        for action in [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DeleteNetworkInterface",
+        ] {
+            out.push(own_call(action, "*", "Lambda attaches the function to its VPC"));
+        }
+    }
+    let kms_call = |action: &str, key: &str, secret_arn: &str, purpose: &'static str| {
+        own_call(action, key, purpose)
+            .with(
+                "kms:ViaService",
+                format!("secretsmanager.{}.amazonaws.com", region(spec)),
+            )
+            .with("kms:CallerAccount", account.clone())
+            .with("kms:EncryptionContext:SecretARN", secret_arn.to_owned())
+            .with_values(
+                "kms:EncryptionContextKeys",
+                vec!["SecretARN".to_owned(), "SecretVersionId".to_owned()],
+            )
+            .with_values("aws:CalledVia", vec![SECRETS_MANAGER_PRINCIPAL.to_owned()])
+    };
+    if let Some(key) = spec.kms() {
+        let key = key.text();
+        out.push(kms_call(
+            "kms:Decrypt",
+            &key,
+            &secret,
+            "Secrets Manager decrypts the secret for the function",
+        ));
+        out.push(kms_call(
+            "kms:GenerateDataKey",
+            &key,
+            &secret,
+            "Secrets Manager encrypts the new secret version for the function",
+        ));
+    }
+    if let (Some(key), Some(superuser)) = (spec.superuser_kms(), spec.superuser_secret()) {
+        if spec.kms().is_none_or(|k| k.text() != key) {
+            out.push(kms_call(
+                "kms:Decrypt",
+                key,
+                &superuser.text(),
+                "Secrets Manager decrypts the superuser secret for the function",
+            ));
+        }
+    }
+    out
+}
+
+/// What the role may be granted beyond the strict requirements without
+/// counting as excess: the grants of the `recommended` profile that AWS's
+/// current documentation and hosted-rotation templates include although
+/// rotation does not call them (`kms:DescribeKey` on the keys,
+/// `ec2:DetachNetworkInterface`). Returned as (action, resource) pairs.
+pub fn tolerated(spec: &RotationSpec) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if spec.vpc() {
+        out.push(("ec2:DetachNetworkInterface".to_owned(), "*".to_owned()));
+    }
+    let keys = spec
+        .kms()
+        .map(Slot::text)
+        .into_iter()
+        .chain(spec.superuser_kms().map(str::to_owned));
+    for key in keys {
+        for action in KMS_ACTIONS_RECOMMENDED {
+            out.push((action.to_owned(), key.clone()));
+        }
+    }
+    out
+}
+
+/// The request by which Secrets Manager invokes the function for the secret.
+pub fn invoke(spec: &RotationSpec) -> Request {
+    Request::new(
+        RequestPrincipal::Service(SECRETS_MANAGER_PRINCIPAL.to_owned()),
+        "lambda:InvokeFunction",
+        &spec.function().text(),
+        "Secrets Manager invokes the function to rotate the secret",
+    )
+    .with("aws:SourceAccount", spec.account().text())
+    .with("aws:SourceArn", spec.secret().text())
+}
+
+/// Requests that must be denied for the function not to be a confused
+/// deputy: Secrets Manager acting for another account, another service,
+/// and a principal of another account.
+pub fn invoke_probes(spec: &RotationSpec) -> Vec<(String, Request)> {
+    let function = spec.function().text();
+    let other_secret = format!("arn:aws:secretsmanager:us-east-1:{OTHER_ACCOUNT}:secret:other-AbCdEf");
+    let service = |name: &str| RequestPrincipal::Service(name.to_owned());
+    vec![
+        (
+            format!("Secrets Manager rotating a secret of another account ({OTHER_ACCOUNT})"),
+            Request::new(
+                service(SECRETS_MANAGER_PRINCIPAL),
+                "lambda:InvokeFunction",
+                &function,
+                "probe",
+            )
+            .with("aws:SourceAccount", OTHER_ACCOUNT)
+            .with("aws:SourceArn", other_secret.clone()),
+        ),
+        (
+            "another AWS service (events.amazonaws.com)".to_owned(),
+            Request::new(
+                service("events.amazonaws.com"),
+                "lambda:InvokeFunction",
+                &function,
+                "probe",
+            )
+            .with("aws:SourceAccount", spec.account().text())
+            .with("aws:SourceArn", other_secret),
+        ),
+        (
+            format!("a principal of another account ({OTHER_ACCOUNT})"),
+            Request::new(
+                RequestPrincipal::Role {
+                    arn: Some(format!("arn:aws:iam::{OTHER_ACCOUNT}:role/intruder")),
+                    account: OTHER_ACCOUNT.to_owned(),
+                },
+                "lambda:InvokeFunction",
+                &function,
+                "probe",
+            )
+            .with("aws:PrincipalAccount", OTHER_ACCOUNT),
+        ),
+    ]
+}
