@@ -7,178 +7,42 @@
 use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
-use clap::{Arg, ArgAction, ArgMatches, Command};
-use rotation_policy_core::{Diagnostic, Field, Kms, OrderedMap, Profile, RotationSpec, Strategy};
+use clap::{Arg, ArgMatches, Command};
+use rotation_policy_core::OrderedMap;
 
-const STRATEGY: &str = "strategy";
-const ACCOUNT: &str = "account";
-const SECRET: &str = "secret";
-const FUNCTION: &str = "function";
-const SUPERUSER_SECRET: &str = "superuser-secret";
-const KMS: &str = "kms";
-const KMS_KEY: &str = "kms-key";
-const SUPERUSER_KMS_KEY: &str = "superuser-kms-key";
-const NO_VPC: &str = "no-vpc";
-const SOURCE_ARN: &str = "source-arn";
-const PROFILE: &str = "profile";
+use crate::spec_args::{describe, spec};
+
 const ONLY: &str = "only";
 const FORMAT: &str = "format";
 
 /// The `generate` subcommand's arguments (DESIGN.md, "CLI").
 pub fn command() -> Command {
-    let value = |id: &'static str, name: &'static str, help: &'static str| {
-        Arg::new(id).long(id).value_name(name).help(help)
-    };
-    Command::new("generate")
-        .about("Print the rotation function's resource policy and execution role policy")
-        .long_about(
-            "Print the rotation function's resource policy and execution role policy as JSON. \
+    crate::spec_args::add(
+        Command::new("generate")
+            .about("Print the rotation function's resource policy and execution role policy")
+            .long_about(
+                "Print the rotation function's resource policy and execution role policy as JSON. \
              Values not given stay as CloudFormation `Fn::Sub` placeholders such as `${SecretArn}`.",
-        )
-        .arg(
-            Arg::new(STRATEGY)
-                .long(STRATEGY)
-                .value_name("STRATEGY")
-                .required(true)
-                .value_parser(PossibleValuesParser::new(["single-user", "alternating-users"]))
-                .help("How the function rotates the credentials"),
-        )
-        .arg(value(
-            ACCOUNT,
-            "ID",
-            "12-digit id of the secret's account [default: ${AWS::AccountId}]",
-        ))
-        .arg(value(
-            SECRET,
-            "ARN",
-            "ARN of the rotated secret [default: ${SecretArn}]",
-        ))
-        .arg(value(
-            FUNCTION,
-            "ARN",
-            "ARN of the rotation Lambda function [default: ${RotationLambdaArn}]",
-        ))
-        .arg(value(
-            SUPERUSER_SECRET,
-            "ARN",
-            "ARN of the secret whose credentials update the rotated user \
-             [default for alternating-users: ${SuperuserSecretArn}]",
-        ))
-        .arg(
-            Arg::new(KMS)
-                .long(KMS)
-                .action(ArgAction::SetTrue)
-                .conflicts_with(KMS_KEY)
-                .help("The secret is encrypted with a customer managed key whose ARN is not known (${KmsKeyArn})"),
-        )
-        .arg(value(
-            KMS_KEY,
-            "ARN",
-            "ARN of the customer managed KMS key that encrypts the secret",
-        ))
-        .arg(value(
-            SUPERUSER_KMS_KEY,
-            "ARN",
-            "ARN of the KMS key that encrypts the superuser secret",
-        ))
-        .arg(
-            Arg::new(NO_VPC)
-                .long(NO_VPC)
-                .action(ArgAction::SetTrue)
-                .help("The function does not run in a VPC: no network interface permissions"),
-        )
-        .arg(
-            Arg::new(SOURCE_ARN)
-                .long(SOURCE_ARN)
-                .action(ArgAction::SetTrue)
-                .help("Also bind the resource policy to the secret with `aws:SourceArn`"),
-        )
-        .arg(
-            Arg::new(PROFILE)
-                .long(PROFILE)
-                .value_name("PROFILE")
-                .value_parser(PossibleValuesParser::new(["recommended", "aws-doc-2021"]))
-                .default_value("recommended")
-                .help("`aws-doc-2021` reproduces the AWS page of 2021, which fails at run time"),
-        )
-        .arg(
-            Arg::new(ONLY)
-                .long(ONLY)
-                .value_name("DOCUMENT")
-                .value_parser(PossibleValuesParser::new(["resource-policy", "execution-role-policy"]))
-                .help("Print only this document"),
-        )
-        .arg(
-            Arg::new(FORMAT)
-                .long(FORMAT)
-                .value_name("FORMAT")
-                .value_parser(PossibleValuesParser::new(["json", "cloudformation"]))
-                .default_value("json")
-                .help("Output format"),
-        )
-}
-
-/// The flag that sets `field`, for messages.
-fn flag(field: Field, matches: &ArgMatches) -> &'static str {
-    match field {
-        Field::Strategy => "--strategy",
-        Field::Account => "--account",
-        Field::Secret => "--secret",
-        Field::Function => "--function",
-        Field::SuperuserSecret => "--superuser-secret",
-        Field::Kms if matches.get_flag(KMS) => "--kms",
-        Field::Kms => "--kms-key",
-        Field::SuperuserKms => "--superuser-kms-key",
-        Field::Vpc => "--no-vpc",
-        Field::SourceArn => "--source-arn",
-        Field::Profile => "--profile",
-    }
-}
-
-/// `` `--flag`: message ``, or the bare message for a diagnostic without a field.
-fn describe(diagnostic: &Diagnostic, matches: &ArgMatches) -> String {
-    match diagnostic.field {
-        Some(field) => format!("`{}`: {}", flag(field, matches), diagnostic.message),
-        None => diagnostic.message.clone(),
-    }
-}
-
-/// Maps the flags to the core builder's options.
-fn spec(matches: &ArgMatches) -> Result<RotationSpec, Vec<Diagnostic>> {
-    let text = |id: &str| matches.get_one::<String>(id).cloned();
-    // clap's possible values guarantee the names parse; the fallbacks are
-    // never taken.
-    let strategy = text(STRATEGY)
-        .and_then(|s| Strategy::from_name(&s))
-        .unwrap_or(Strategy::SingleUser);
-    let profile = text(PROFILE)
-        .and_then(|p| Profile::from_name(&p))
-        .unwrap_or_default();
-    let mut builder = RotationSpec::builder(strategy)
-        .profile(profile)
-        .vpc(!matches.get_flag(NO_VPC))
-        .source_arn(matches.get_flag(SOURCE_ARN));
-    if let Some(account) = text(ACCOUNT) {
-        builder = builder.account(account);
-    }
-    if let Some(secret) = text(SECRET) {
-        builder = builder.secret(secret);
-    }
-    if let Some(function) = text(FUNCTION) {
-        builder = builder.function(function);
-    }
-    if let Some(superuser) = text(SUPERUSER_SECRET) {
-        builder = builder.superuser_secret(superuser);
-    }
-    if matches.get_flag(KMS) {
-        builder = builder.kms(Kms::CustomerManaged);
-    } else if let Some(key) = text(KMS_KEY) {
-        builder = builder.kms(Kms::Key(key));
-    }
-    if let Some(key) = text(SUPERUSER_KMS_KEY) {
-        builder = builder.superuser_kms(key);
-    }
-    builder.build().map_err(|e| e.diagnostics)
+            ),
+    )
+    .arg(
+        Arg::new(ONLY)
+            .long(ONLY)
+            .value_name("DOCUMENT")
+            .value_parser(PossibleValuesParser::new([
+                "resource-policy",
+                "execution-role-policy",
+            ]))
+            .help("Print only this document"),
+    )
+    .arg(
+        Arg::new(FORMAT)
+            .long(FORMAT)
+            .value_name("FORMAT")
+            .value_parser(PossibleValuesParser::new(["json", "cloudformation"]))
+            .default_value("json")
+            .help("Output format"),
+    )
 }
 
 /// Runs `generate`: exit 0 with the documents on stdout, or 2 with one

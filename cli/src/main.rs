@@ -11,6 +11,7 @@ use clap::Command;
 
 mod exit;
 mod generate;
+mod spec_args;
 
 fn cli() -> Command {
     Command::new("rotation-policy")
