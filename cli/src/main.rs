@@ -9,8 +9,10 @@ use std::process::ExitCode;
 
 use clap::Command;
 
+mod check;
 mod exit;
 mod generate;
+mod input;
 mod spec_args;
 
 fn cli() -> Command {
@@ -20,6 +22,7 @@ fn cli() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(generate::command())
+        .subcommand(check::command())
 }
 
 fn main() -> ExitCode {
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
     };
     match matches.subcommand() {
         Some(("generate", sub)) => generate::run(sub),
+        Some(("check", sub)) => check::run(sub),
         _ => exit::usage("unknown subcommand; run `rotation-policy --help`"),
     }
 }

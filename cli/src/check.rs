@@ -1,0 +1,331 @@
+//! `rotation-policy check`: does the execution role, with its policies, let
+//! rotation work; why not; what does it grant beyond; who may invoke the
+//! function. Every rule lives in `rotation_policy_core::access`.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use rotation_policy_core::access::{
+    check, CheckInput, CheckReport, Decision, PolicyInput, RequirementResult,
+};
+use rotation_policy_core::{Arn, PolicyDocument};
+use serde_json::{json, Value};
+
+use crate::input::read_input;
+use crate::spec_args::{describe, spec};
+
+const ROLE_POLICY: &str = "role-policy";
+const RESOURCE_POLICY: &str = "resource-policy";
+const SECRET_POLICY: &str = "secret-policy";
+const KEY_POLICY: &str = "key-policy";
+const ROLE_ARN: &str = "role-arn";
+const FORMAT: &str = "format";
+
+/// The `check` subcommand's arguments: the spec options plus the policies.
+pub fn command() -> Command {
+    let file = |id: &'static str, help: &'static str| {
+        Arg::new(id)
+            .long(id)
+            .value_name("FILE")
+            .action(ArgAction::Set)
+            .help(help)
+    };
+    crate::spec_args::add(
+        Command::new("check")
+            .about("Prove whether an execution role and its policies let rotation work")
+            .long_about(
+                "Evaluate every request rotation makes against the execution role's policies (and, \
+                 when given, the function's resource policy, the secret's resource policy and the KMS \
+                 key policy), explain each denial, list what the role grants beyond the need, and judge \
+                 who may invoke the function. Exit 0 when rotation is allowed, 1 when a required call is \
+                 denied, 2 on usage or input errors.",
+            ),
+    )
+    .arg(
+        Arg::new(ROLE_POLICY)
+            .long(ROLE_POLICY)
+            .value_name("FILE")
+            .required(true)
+            .num_args(1..)
+            .action(ArgAction::Append)
+            .help("The execution role's policy documents (inline or managed); `-` reads stdin"),
+    )
+    .arg(file(
+        RESOURCE_POLICY,
+        "The Lambda function's resource policy (`aws lambda get-policy` output's Policy)",
+    ))
+    .arg(file(SECRET_POLICY, "The secret's resource policy"))
+    .arg(file(KEY_POLICY, "The key policy of the secret's KMS key"))
+    .arg(
+        Arg::new(ROLE_ARN)
+            .long(ROLE_ARN)
+            .value_name("ARN")
+            .help("The execution role's ARN, for key and secret policies that name it"),
+    )
+    .arg(
+        Arg::new(FORMAT)
+            .long(FORMAT)
+            .value_name("FORMAT")
+            .value_parser(PossibleValuesParser::new(["text", "json"]))
+            .default_value("text")
+            .help("Output format"),
+    )
+}
+
+/// The named documents as check inputs.
+fn inputs(docs: &[(String, PolicyDocument)]) -> Vec<PolicyInput<'_>> {
+    docs.iter()
+        .map(|(name, document)| PolicyInput { name, document })
+        .collect()
+}
+
+/// Reads and parses one policy file.
+fn load(path: &str, stdin_used: &mut bool) -> Result<PolicyDocument, String> {
+    if path == "-" {
+        if *stdin_used {
+            return Err("`-` (stdin) can be given only once".to_owned());
+        }
+        *stdin_used = true;
+    }
+    let bytes = read_input(path)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| format!("`{path}` is not UTF-8: {e}"))?;
+    let direct = PolicyDocument::from_json(text);
+    if direct.is_ok() {
+        return direct.map_err(|_| String::new());
+    }
+    // The outputs of `aws lambda get-policy` ({"Policy": "<json text>"}) and
+    // `aws iam get-role-policy` ({"PolicyDocument": {...}}) are accepted as is.
+    if let Ok(Value::Object(wrapper)) = serde_json::from_str::<Value>(text) {
+        let inner = match (wrapper.get("Policy"), wrapper.get("PolicyDocument")) {
+            (Some(Value::String(policy)), _) => PolicyDocument::from_json(policy).ok(),
+            (_, Some(document @ Value::Object(_))) => serde_json::from_value(document.clone()).ok(),
+            _ => None,
+        };
+        if let Some(document) = inner {
+            return Ok(document);
+        }
+    }
+    direct.map_err(|e| {
+        format!("`{path}` is not a policy document: {e}; run `rotation-policy lint {path}` for details")
+    })
+}
+
+/// Validates `--role-arn`: an IAM role ARN.
+fn role_arn(text: &str) -> Result<(), String> {
+    let arn = Arn::parse(text).map_err(|e| format!("`--role-arn`: {e}"))?;
+    if arn.service() != "iam" || !arn.resource().starts_with("role/") {
+        return Err(format!(
+            "`--role-arn`: expected an IAM role ARN `arn:PARTITION:iam::ACCOUNT:role/NAME`, found `{text}`"
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `check`.
+pub fn run(matches: &ArgMatches) -> ExitCode {
+    let spec = match spec(matches) {
+        Ok(spec) => spec,
+        Err(diagnostics) => {
+            let line: Vec<String> = diagnostics.iter().map(|d| describe(d, matches)).collect();
+            return crate::exit::usage(line.join("; "));
+        }
+    };
+    let role_arn_text = matches.get_one::<String>(ROLE_ARN).map(String::as_str);
+    if let Some(Err(e)) = role_arn_text.map(role_arn) {
+        return crate::exit::usage(e);
+    }
+    let mut stdin_used = false;
+    let mut load_named = |id: &str| -> Result<Vec<(String, PolicyDocument)>, String> {
+        let paths: Vec<&String> = matches
+            .get_many::<String>(id)
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        paths
+            .into_iter()
+            .map(|p| load(p, &mut stdin_used).map(|d| (p.clone(), d)))
+            .collect()
+    };
+    let loaded = (|| {
+        Ok::<_, String>((
+            load_named(ROLE_POLICY)?,
+            load_named(RESOURCE_POLICY)?,
+            load_named(SECRET_POLICY)?,
+            load_named(KEY_POLICY)?,
+        ))
+    })();
+    let (role, resource, secret, key) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return crate::exit::usage(e),
+    };
+    let role_policies = inputs(&role);
+    let report = check(&CheckInput {
+        spec: &spec,
+        role_arn: role_arn_text,
+        role_policies: &role_policies,
+        resource_policy: inputs(&resource).first().copied(),
+        secret_policy: inputs(&secret).first().copied(),
+        key_policy: inputs(&key).first().copied(),
+    });
+    let output = match matches.get_one::<String>(FORMAT).map(String::as_str) {
+        Some("json") => match serde_json::to_string_pretty(&to_json(&report)) {
+            Ok(mut text) => {
+                text.push('\n');
+                text
+            }
+            Err(e) => return crate::exit::usage(format!("cannot serialize the report: {e}")),
+        },
+        _ => to_text(&report),
+    };
+    let printed = crate::exit::print_stdout(&output);
+    if printed != ExitCode::from(crate::exit::SUCCESS) {
+        return printed;
+    }
+    ExitCode::from(if report.allowed {
+        crate::exit::SUCCESS
+    } else {
+        crate::exit::FAILURE
+    })
+}
+
+fn requirement_json(r: &RequirementResult) -> Value {
+    json!({
+        "action": r.request.action,
+        "resource": r.request.resource,
+        "decision": r.evaluation.decision.as_str(),
+        "statement": r.evaluation.statement.as_ref().map(ToString::to_string),
+        "reason": r.evaluation.reason,
+        "purpose": r.request.purpose,
+    })
+}
+
+/// The JSON report DESIGN.md pins: `allowed`, `requirements` (`action`,
+/// `resource`, `decision`, `statement`, plus `reason` and `purpose`),
+/// `excess`, `resource_policy`.
+fn to_json(report: &CheckReport) -> Value {
+    let excess: Vec<Value> = report
+        .excess
+        .iter()
+        .map(|e| {
+            json!({
+                "action": e.action,
+                "access_level": e.access_level.map(|l| l.name()),
+                "resource": e.resource,
+                "statement": e.statement.to_string(),
+                "conditional": e.conditional,
+                "flagged": e.flagged,
+                "needed_on": e.needed_on,
+            })
+        })
+        .collect();
+    let resource_policy = report.resource_policy.as_ref().map(|v| {
+        json!({
+            "restricted": v.restricted(),
+            "invoke": requirement_json(&v.invoke),
+            "open_to": v.open_to.iter().map(|(who, statement)| json!({
+                "caller": who,
+                "statement": statement.as_ref().map(ToString::to_string),
+            })).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "allowed": report.allowed,
+        "requirements": report.requirements.iter().map(requirement_json).collect::<Vec<_>>(),
+        "excess": excess,
+        "resource_policy": resource_policy,
+    })
+}
+
+fn to_text(report: &CheckReport) -> String {
+    let mut out = String::new();
+    let verdict = if report.allowed { "allowed" } else { "DENIED" };
+    let _ = writeln!(out, "rotation: {verdict}\n\nrequirements:");
+    for r in &report.requirements {
+        let mark = if r.evaluation.decision == Decision::Allowed {
+            "ok    "
+        } else {
+            "DENIED"
+        };
+        let by = r
+            .evaluation
+            .statement
+            .as_ref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {mark} {} on {}{by}", r.request.action, r.request.resource);
+        if let Some(reason) = &r.evaluation.reason {
+            let _ = writeln!(
+                out,
+                "         {}: {reason}",
+                r.evaluation.decision.as_str().replace('_', " ")
+            );
+        }
+    }
+    if report.excess.is_empty() {
+        let _ = writeln!(out, "\nexcess: none, the role grants only what rotation needs");
+    } else {
+        let _ = writeln!(
+            out,
+            "\nexcess: {} grants beyond what rotation needs",
+            report.excess.len()
+        );
+        let mut level = None;
+        for e in &report.excess {
+            if level != Some(e.access_level) {
+                level = Some(e.access_level);
+                let name = e.access_level.map_or("unknown to the catalog", |l| l.name());
+                let count = report
+                    .excess
+                    .iter()
+                    .filter(|x| x.access_level == e.access_level)
+                    .count();
+                let _ = writeln!(out, "  {name} ({count}):");
+            }
+            let flag = if e.flagged {
+                " [write access on every resource]"
+            } else {
+                ""
+            };
+            let narrower = e
+                .needed_on
+                .as_ref()
+                .map(|n| format!(", needed only on {n}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    {} on {} ({}){narrower}{flag}",
+                e.action, e.resource, e.statement
+            );
+        }
+    }
+    match &report.resource_policy {
+        None => {
+            let _ = writeln!(out, "\nresource policy: not given (--resource-policy FILE)");
+        }
+        Some(v) => {
+            let invoke = &v.invoke.evaluation;
+            let _ = writeln!(
+                out,
+                "\nresource policy: Secrets Manager invoking for this secret: {}{}",
+                invoke.decision.as_str().replace('_', " "),
+                invoke
+                    .statement
+                    .as_ref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default()
+            );
+            if let Some(reason) = &invoke.reason {
+                let _ = writeln!(out, "  {reason}");
+            }
+            if v.open_to.is_empty() {
+                let _ = writeln!(out, "  no other caller may invoke the function");
+            }
+            for (who, statement) in &v.open_to {
+                let by = statement.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
+                let _ = writeln!(out, "  OPEN: {who} may invoke the function{by}");
+            }
+        }
+    }
+    out
+}
