@@ -1,3 +1,4 @@
+#![deny(warnings)]
 // The aliases, raw strings, `env!` and no trailing comma all expand.
 use rotation_policy::{rotation_policy, RotationPolicies, RotationSpec, Strategy};
 
@@ -17,6 +18,8 @@ fn main() {
         .expect("valid options");
     assert_eq!(ALIASES.resource_policy, spec.resource_policy_json());
     assert_eq!(ALIASES.execution_role_policy, spec.execution_role_policy_json());
-    let single = RotationSpec::builder(Strategy::SingleUser).build().expect("valid options");
+    let single = RotationSpec::builder(Strategy::SingleUser)
+        .build()
+        .expect("valid options");
     assert_eq!(SINGLE.execution_role_policy, single.execution_role_policy_json());
 }
