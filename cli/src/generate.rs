@@ -41,7 +41,7 @@ pub fn command() -> Command {
             .value_name("FORMAT")
             .value_parser(PossibleValuesParser::new(["json", "cloudformation"]))
             .default_value("json")
-            .help("Output format"),
+            .help("Output format (`cloudformation` is not yet supported)"),
     )
 }
 
