@@ -1,0 +1,307 @@
+//! Findings, their severities and the catalogue of check codes.
+
+use std::fmt;
+use std::ops::Range;
+
+/// How serious a finding is, in Access Analyzer's four levels. Ordered from
+/// least to most serious, so `severity >= threshold` selects findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Improves the policy without changing what it allows.
+    Suggestion,
+    /// A likely mistake or a practice to avoid.
+    Warning,
+    /// Grants more than was probably meant.
+    SecurityWarning,
+    /// The policy is invalid, or a part of it cannot take effect.
+    Error,
+}
+
+impl Severity {
+    /// Every severity, most serious first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Error,
+        Severity::SecurityWarning,
+        Severity::Warning,
+        Severity::Suggestion,
+    ];
+
+    /// The machine name: `error`, `security_warning`, `warning`, `suggestion`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::SecurityWarning => "security_warning",
+            Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
+        }
+    }
+
+    /// The human label: `error`, `security warning`, `warning`, `suggestion`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::SecurityWarning => "security warning",
+            other => other.as_str(),
+        }
+    }
+
+    /// Parses a machine name; `-` and `_` are interchangeable
+    /// (`security-warning` as a CLI value).
+    pub fn from_name(name: &str) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|s| s.as_str().bytes().eq(name.bytes().map(|b| if b == b'-' { b'_' } else { b })))
+    }
+
+    /// Access Analyzer's spelling in its check list (`SECURITY_WARNING`).
+    pub fn access_analyzer_name(self) -> &'static str {
+        match self {
+            Severity::Error => "ERROR",
+            Severity::SecurityWarning => "SECURITY_WARNING",
+            Severity::Warning => "WARNING",
+            Severity::Suggestion => "SUGGESTION",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One problem the linter found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The check's code: Access Analyzer's issue code, or one of this
+    /// project's codes for checks Access Analyzer lacks (see [`Check::OWN`]).
+    pub code: &'static str,
+    /// The severity.
+    pub severity: Severity,
+    /// What is wrong (lowercase, names in backticks, no trailing period).
+    pub message: String,
+    /// RFC 6901 pointer to the offending value (or to the member whose key
+    /// is at fault); empty for the whole document.
+    pub pointer: String,
+    /// 1-based line of [`Finding::span`]'s start.
+    pub line: usize,
+    /// 1-based column (in characters) of [`Finding::span`]'s start.
+    pub column: usize,
+    /// Byte range in the source that the finding is about.
+    pub span: Range<usize>,
+}
+
+/// A check: its code and severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Check {
+    /// The code.
+    pub code: &'static str,
+    /// The severity of its findings.
+    pub severity: Severity,
+}
+
+macro_rules! checks {
+    ($($(#[$doc:meta])* $name:ident = $severity:ident;)*) => {
+        impl Check {
+            $($(#[$doc])* pub const $name: Check = Check { code: stringify!($name), severity: Severity::$severity };)*
+            /// Every check the linter runs.
+            pub const ALL: &'static [Check] = &[$(Check::$name),*];
+        }
+    };
+}
+
+checks! {
+    /// The document is not valid JSON.
+    JSON_SYNTAX_ERROR = Error;
+    /// A value has the wrong JSON type.
+    DATA_TYPE_MISMATCH = Error;
+    /// A condition block names a key twice with different capitalization.
+    DUPLICATE_KEYS_WITH_DIFFERENT_CASE = Error;
+    /// An action that does not exist.
+    INVALID_ACTION = Error;
+    /// A service prefix (in an ARN or a condition key) that does not exist.
+    INVALID_SERVICE = Error;
+    /// An action's service prefix does not exist.
+    INVALID_SERVICE_IN_ACTION = Error;
+    /// An ARN's account is not a 12-digit id.
+    INVALID_ARN_ACCOUNT = Error;
+    /// A resource does not start with `arn:`.
+    INVALID_ARN_PREFIX = Error;
+    /// An ARN's region is not a region of its partition.
+    INVALID_ARN_REGION = Error;
+    /// An ARN's resource part fits none of the service's resource types.
+    INVALID_ARN_RESOURCE = Error;
+    /// An ARN's service is not lowercase.
+    INVALID_ARN_SERVICE_CASE = Error;
+    /// An ARN has fewer than 6 fields.
+    MISSING_ARN_FIELD = Error;
+    /// An ARN lacks a region its service requires.
+    MISSING_ARN_REGION = Error;
+    /// An ARN has an account its service does not use.
+    ARN_ACCOUNT_NOT_ALLOWED = Error;
+    /// An ARN has a region its service does not use.
+    ARN_REGION_NOT_ALLOWED = Error;
+    /// An ARN's partition does not exist.
+    INVALID_PARTITION = Error;
+    /// A condition key's values mix JSON types.
+    INVALID_CONDITION_DATA_TYPE = Error;
+    /// A condition key is not `service:name`.
+    INVALID_CONDITION_KEY_FORMAT = Error;
+    /// `Bool` or `Null` with several values.
+    INVALID_CONDITION_MULTIPLE_BOOLEAN = Error;
+    /// A condition operator that does not exist.
+    INVALID_CONDITION_OPERATOR = Error;
+    /// An `aws:` key that does not exist.
+    INVALID_GLOBAL_CONDITION_KEY = Error;
+    /// A service key that the service does not define.
+    INVALID_SERVICE_CONDITION_KEY = Error;
+    /// Actions of the statement do not support a condition key.
+    UNSUPPORTED_ACTION_FOR_CONDITION_KEY = Error;
+    /// A multivalued key without `ForAllValues`/`ForAnyValue`.
+    MISSING_QUALIFIER = Error;
+    /// `NullIfExists`.
+    NULL_WITH_IF_EXISTS = Error;
+    /// `Effect` other than `Allow`/`Deny`.
+    INVALID_EFFECT = Error;
+    /// An element name that IAM does not know.
+    INVALID_POLICY_ELEMENT = Error;
+    /// `Principal` is neither `"*"` nor an object.
+    INVALID_PRINCIPAL_FORMAT = Error;
+    /// A principal key other than `AWS`, `Federated`, `Service`, `CanonicalUser`.
+    INVALID_PRINCIPAL_KEY = Error;
+    /// A service principal not of the form `NAME.amazonaws.com`.
+    INVALID_SERVICE_PRINCIPAL_FORMAT = Error;
+    /// A wildcard inside a principal value.
+    UNSUPPORTED_WILDCARD_IN_PRINCIPAL = Error;
+    /// `Version` other than `2012-10-17`/`2008-10-17`.
+    INVALID_VERSION = Error;
+    /// A statement without `Action`/`NotAction`.
+    MISSING_ACTION = Error;
+    /// A statement without `Effect`.
+    MISSING_EFFECT = Error;
+    /// A resource-policy statement without `Principal`/`NotPrincipal`.
+    MISSING_PRINCIPAL = Error;
+    /// A statement without `Resource`/`NotResource`.
+    MISSING_RESOURCE = Error;
+    /// A policy without statements.
+    MISSING_STATEMENT = Error;
+    /// Two elements that exclude each other (`Action` and `NotAction`, ...).
+    UNSUPPORTED_ELEMENT_COMBINATION = Error;
+    /// `Principal` in an identity policy.
+    UNSUPPORTED_PRINCIPAL = Error;
+    /// A `Sid` with characters the policy type does not allow.
+    UNSUPPORTED_SID = Error;
+    /// A repeated `Sid` where the policy type requires unique ones.
+    UNIQUE_SIDS_REQUIRED = Error;
+    /// A policy variable with an operator other than String or ARN ones.
+    INVALID_VARIABLE_FOR_OPERATOR = Error;
+    /// `${` without `}`.
+    MISSING_BRACE_IN_VARIABLE = Error;
+    /// `${}`.
+    EMPTY_VARIABLE = Error;
+    /// A policy variable outside `Resource`, `NotResource` and `Condition`.
+    VARIABLE_UNSUPPORTED_IN_ELEMENT = Error;
+    /// A policy variable in a policy without `"Version": "2012-10-17"`.
+    VARIABLE_UNSUPPORTED_IN_VERSION = Error;
+    /// No `Version`.
+    MISSING_VERSION = Warning;
+    /// A repeated `Sid` in a resource policy.
+    UNIQUE_SIDS_RECOMMENDED = Warning;
+    /// `*`/`?` in a value of an operator that compares literally.
+    WILDCARD_WITHOUT_LIKE_OPERATOR = Warning;
+    /// An operator of the wrong type for its key.
+    TYPE_MISMATCH = Warning;
+    /// A value that is not `true`/`false` for a Boolean operator.
+    TYPE_MISMATCH_BOOLEAN = Warning;
+    /// A value that is not a date for a Date operator.
+    TYPE_MISMATCH_DATE = Warning;
+    /// A value that is not an IP address or CIDR range for an IP operator.
+    TYPE_MISMATCH_IP_RANGE = Warning;
+    /// A value that is not a number for a Numeric operator.
+    TYPE_MISMATCH_NUMBER = Warning;
+    /// A value that is not base64 for `BinaryEquals`.
+    TYPE_MISMATCH_STRING = Warning;
+    /// `aws:ARN`.
+    DEPRECATED_GLOBAL_CONDITION_KEY = Warning;
+    /// An identity policy above the managed-policy size quota.
+    POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA = Warning;
+    /// A resource policy above Lambda's function-policy size quota.
+    POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA = Warning;
+    /// `Allow` with `NotPrincipal`.
+    ALLOW_WITH_NOTPRINCIPAL = SecurityWarning;
+    /// `ForAllValues` with a single-valued key.
+    FORALLVALUES_WITH_SINGLE_VALUED_KEY = SecurityWarning;
+    /// `iam:PassRole` with `NotResource`.
+    PASS_ROLE_WITH_NOTRESOURCE = SecurityWarning;
+    /// An action wildcard covering `iam:PassRole`, with `NotResource`.
+    PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOTRESOURCE = SecurityWarning;
+    /// `NotAction` (not excluding `iam:PassRole`) with `NotResource`.
+    PASS_ROLE_WITH_NOTACTION_AND_NOTRESOURCE = SecurityWarning;
+    /// `iam:PassRole` on `"*"`.
+    PASS_ROLE_WITH_STAR_IN_RESOURCE = SecurityWarning;
+    /// An action wildcard covering `iam:PassRole`, on `"*"`.
+    PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE = SecurityWarning;
+    /// `NotAction` (not excluding `iam:PassRole`) on `"*"`.
+    PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOTACTION = SecurityWarning;
+    /// A service principal allowed without `aws:SourceArn`/`aws:SourceAccount`.
+    RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL = SecurityWarning;
+    /// `"Action": []`.
+    EMPTY_ARRAY_ACTION = Suggestion;
+    /// A condition key with `[]`.
+    EMPTY_ARRAY_CONDITION = Suggestion;
+    /// A principal key with `[]`.
+    EMPTY_ARRAY_PRINCIPAL = Suggestion;
+    /// `"Resource": []`.
+    EMPTY_ARRAY_RESOURCE = Suggestion;
+    /// `"Condition": {}` or an operator with `{}`.
+    EMPTY_OBJECT_CONDITION = Suggestion;
+    /// `"Principal": {}`.
+    EMPTY_OBJECT_PRINCIPAL = Suggestion;
+    /// `"Sid": ""`.
+    EMPTY_SID_VALUE = Suggestion;
+    /// An action another action of the statement already covers.
+    REDUNDANT_ACTION = Suggestion;
+    /// A resource another resource of the statement already covers.
+    REDUNDANT_RESOURCE = Suggestion;
+    /// A statement identical to an earlier one (`Sid` aside).
+    REDUNDANT_STATEMENT = Suggestion;
+    /// `*`/`?` in an action's service prefix.
+    WILDCARD_IN_SERVICE_NAME = Suggestion;
+    /// `Null` with `ForAllValues`/`ForAnyValue`.
+    NULL_WITH_QUALIFIER = Suggestion;
+    /// (rotation-policy) A service-request-only key (`aws:SourceAccount`,
+    /// `aws:SourceArn`, ...) required in an identity policy's Allow statement.
+    SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY = Error;
+    /// (rotation-policy) A KMS alias ARN as the resource of key-only actions.
+    KMS_ALIAS_AS_KEY_RESOURCE = Error;
+    /// (rotation-policy) A secret ARN without the 6-character suffix or `-??????`.
+    SECRET_ARN_WITHOUT_SUFFIX = Error;
+    /// (rotation-policy) A resource ARN whose type none of the statement's actions use.
+    RESOURCE_TYPE_MISMATCH = Error;
+    /// (rotation-policy) A Lambda resource policy that lets any principal invoke.
+    LAMBDA_INVOKE_OPEN_TO_ANY_PRINCIPAL = SecurityWarning;
+    /// (rotation-policy) An object key that appears twice.
+    DUPLICATE_JSON_KEY = Error;
+    /// (rotation-policy) A character outside what IAM accepts (TAB, LF, CR, U+0020–U+00FF).
+    UNSUPPORTED_CHARACTER = Error;
+    /// (rotation-policy) A `${Name}` template placeholder (CloudFormation `Fn::Sub`) left in.
+    UNRESOLVED_TEMPLATE_PLACEHOLDER = Warning;
+}
+
+impl Check {
+    /// The checks that are this project's own (Access Analyzer has no such code).
+    pub const OWN: &'static [Check] = &[
+        Check::SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY,
+        Check::KMS_ALIAS_AS_KEY_RESOURCE,
+        Check::SECRET_ARN_WITHOUT_SUFFIX,
+        Check::RESOURCE_TYPE_MISMATCH,
+        Check::LAMBDA_INVOKE_OPEN_TO_ANY_PRINCIPAL,
+        Check::DUPLICATE_JSON_KEY,
+        Check::UNSUPPORTED_CHARACTER,
+        Check::UNRESOLVED_TEMPLATE_PLACEHOLDER,
+    ];
+
+    /// The check with this code.
+    pub fn by_code(code: &str) -> Option<Check> {
+        Check::ALL.iter().copied().find(|c| c.code == code)
+    }
+}

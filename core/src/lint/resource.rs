@@ -1,0 +1,399 @@
+//! `Resource` and `NotResource`: ARN syntax, partitions, regions, accounts,
+//! resource types, and the rotation-specific ARN mistakes.
+
+use std::borrow::Cow;
+
+use super::action::Resolved;
+use super::reader::{NodeId, Value};
+use super::statement::Stmt;
+use super::{variable, Check, Ctx, Target};
+use crate::arn::Partition;
+use crate::catalog::Service;
+
+pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
+    let (id, element) = match (stmt.resource, stmt.not_resource) {
+        (Some(id), _) => (id, "Resource"),
+        (None, Some(id)) => (id, "NotResource"),
+        (None, None) => return,
+    };
+    if matches!(&ctx.node(id).value, Value::Array(r) if r.is_empty()) {
+        ctx.emit(
+            Check::EMPTY_ARRAY_RESOURCE,
+            Target::Value(id),
+            format!("`{element}` is an empty array: the statement has no effect"),
+        );
+        return;
+    }
+    let list = ctx.string_list(id, element);
+    for &(node, text) in &list {
+        let arn: Cow<'_, str> = if text.contains("${") {
+            variable::scan(ctx, node, text, variable::Place::Supported);
+            Cow::Owned(variable::as_wildcards(text))
+        } else {
+            Cow::Borrowed(text)
+        };
+        if arn == "*" {
+            continue;
+        }
+        let Some(parts) = check_arn(ctx, node, &arn) else {
+            continue;
+        };
+        if stmt.resource.is_some() {
+            rotation_checks(ctx, stmt, node, &arn, &parts);
+        }
+    }
+    redundant_resources(ctx, &list);
+    stmt.resources = list;
+}
+
+/// The fields of an ARN that passed the syntax checks.
+struct Parts<'t> {
+    service: Option<&'static Service>,
+    resource: &'t str,
+    /// Whether the ARN fits one of its service's resource types.
+    typed: bool,
+}
+
+fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+// ARN format `arn:partition:service:region:account-id:resource` (IAM User
+// Guide, "IAM identifiers" -> ARNs; AWS General Reference, "Amazon Resource
+// Names"). Which fields a service uses, and the resource part's shape, come
+// from the resource types of the Service Authorization Reference.
+fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Parts<'t>> {
+    let Some(rest) = arn.strip_prefix("arn:") else {
+        if !has_wildcard(arn.get(..4).unwrap_or(arn)) {
+            ctx.emit(
+                Check::INVALID_ARN_PREFIX,
+                Target::Value(node),
+                format!("resource `{arn}` is not an ARN: expected `*` or `arn:partition:service:region:account:resource`"),
+            );
+        }
+        return None;
+    };
+    let mut fields = rest.splitn(5, ':');
+    let (Some(partition), Some(service_name), Some(region), Some(account), Some(resource)) =
+        (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        ctx.emit(
+            Check::MISSING_ARN_FIELD,
+            Target::Value(node),
+            format!("ARN `{arn}` has fewer than 6 fields, expected `arn:partition:service:region:account:resource`"),
+        );
+        return None;
+    };
+    let partition_known = if has_wildcard(partition) {
+        None
+    } else {
+        match Partition::from_name(partition) {
+            Some(p) => Some(p),
+            None => {
+                ctx.emit(
+                    Check::INVALID_PARTITION,
+                    Target::Value(node),
+                    format!(
+                        "`{partition}` in `{arn}` is not a partition, expected one of {}",
+                        Partition::ALL.map(|p| format!("`{p}`")).join(", ")
+                    ),
+                );
+                return None;
+            }
+        }
+    };
+    if has_wildcard(service_name) {
+        return Some(Parts { service: None, resource, typed: false });
+    }
+    if service_name.bytes().any(|b| b.is_ascii_uppercase()) {
+        ctx.emit(
+            Check::INVALID_ARN_SERVICE_CASE,
+            Target::Value(node),
+            format!(
+                "service `{service_name}` in an ARN must be lowercase: `{}`",
+                service_name.to_ascii_lowercase()
+            ),
+        );
+        return None;
+    }
+    let Some(service) = ctx.catalog.service(service_name) else {
+        ctx.emit(
+            Check::INVALID_SERVICE,
+            Target::Value(node),
+            format!("service `{service_name}` in ARN `{arn}` does not exist"),
+        );
+        return None;
+    };
+    let types = &service.resource_types;
+    // Field usage over the service's formats: (every type has it, no type has it).
+    let usage = |field: usize| {
+        let has = |pattern: &str| pattern.split(':').nth(field).is_some_and(|f| !f.is_empty());
+        (types.iter().all(|t| has(t.arn_pattern)), !types.iter().any(|t| has(t.arn_pattern)))
+    };
+    let (region_required, region_forbidden) = usage(3);
+    let (account_required, account_forbidden) = usage(4);
+    let mut ok = true;
+    if !has_wildcard(region) && !types.is_empty() {
+        if region.is_empty() && region_required {
+            ctx.emit(
+                Check::MISSING_ARN_REGION,
+                Target::Value(node),
+                format!("ARN `{arn}` needs a region: `{service_name}` resources are regional"),
+            );
+            ok = false;
+        } else if !region.is_empty() && region_forbidden {
+            ctx.emit(
+                Check::ARN_REGION_NOT_ALLOWED,
+                Target::Value(node),
+                format!("`{service_name}` ARNs have no region; remove `{region}`"),
+            );
+            ok = false;
+        } else if let Some(p) = partition_known.filter(|p| !region.is_empty() && !p.has_region(region)) {
+            let hint = match Partition::of_region(region) {
+                Some(other) => format!(": it is a region of partition `{other}`"),
+                None => String::new(),
+            };
+            ctx.emit(
+                Check::INVALID_ARN_REGION,
+                Target::Value(node),
+                format!("`{region}` is not a region of partition `{p}`{hint}"),
+            );
+            ok = false;
+        }
+    }
+    if !has_wildcard(account) && !types.is_empty() {
+        let digits = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        if !account.is_empty() && account_forbidden {
+            ctx.emit(
+                Check::ARN_ACCOUNT_NOT_ALLOWED,
+                Target::Value(node),
+                format!("`{service_name}` ARNs have no account; remove `{account}`"),
+            );
+            ok = false;
+        } else if (!account.is_empty() || account_required) && !digits && !account_forbidden {
+            ctx.emit(
+                Check::INVALID_ARN_ACCOUNT,
+                Target::Value(node),
+                format!("account `{account}` in `{arn}` is not a 12-digit account id"),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let typed = types.iter().any(|t| t.matches_arn(arn));
+    if !typed && !types.is_empty() {
+        let shapes: Vec<String> = types
+            .iter()
+            .take(4)
+            .map(|t| format!("`{}`", t.arn_pattern.split(':').skip(5).collect::<Vec<_>>().join(":")))
+            .collect();
+        let more = if types.len() > 4 { ", ..." } else { "" };
+        ctx.emit(
+            Check::INVALID_ARN_RESOURCE,
+            Target::Value(node),
+            format!(
+                "`{resource}` is not a `{service_name}` resource, expected one of {}{more}",
+                shapes.join(", ")
+            ),
+        );
+        return None;
+    }
+    Some(Parts { service: Some(service), resource, typed })
+}
+
+fn rotation_checks(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &str, parts: &Parts<'_>) {
+    let Some(service) = parts.service else {
+        return;
+    };
+    if service.prefix == "secretsmanager" {
+        secret_without_suffix(ctx, node, arn, parts.resource);
+    }
+    if service.prefix == "kms" && parts.resource.starts_with("alias/") && kms_alias_as_key(ctx, stmt, node, arn) {
+        return;
+    }
+    if parts.typed {
+        resource_type_mismatch(ctx, stmt, node, arn);
+    }
+}
+
+// Secrets Manager appends `-` and 6 random characters to every secret name,
+// and IAM compares resource ARNs literally: a secret ARN without the suffix
+// matches no secret. Use the full ARN or `NAME-??????` (Secrets Manager User
+// Guide, "Permissions policy examples" -> "wildcard ... secret name"; FACTS:
+// aws-cdk#28308).
+fn secret_without_suffix(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &str, resource: &str) {
+    let Some(name) = resource.strip_prefix("secret:") else {
+        return;
+    };
+    if name.contains('*') {
+        return;
+    }
+    let suffixed = name.rsplit_once('-').is_some_and(|(base, tail)| {
+        !base.is_empty()
+            && tail.len() == 6
+            && (tail == "??????" || tail.bytes().all(|b| b.is_ascii_alphanumeric()))
+    });
+    if !suffixed {
+        ctx.emit(
+            Check::SECRET_ARN_WITHOUT_SUFFIX,
+            Target::Value(node),
+            format!(
+                "secret ARN `{arn}` lacks the 6-character suffix Secrets Manager adds to every name, so it \
+                 matches no secret; use the full ARN or `{arn}-??????`"
+            ),
+        );
+    }
+}
+
+// KMS cryptographic operations (Decrypt, GenerateDataKey, DescribeKey, ...)
+// authorize against the key's ARN; an alias ARN in `Resource` never matches
+// them. Aliases can be used in a condition (`kms:RequestAlias`,
+// `kms:ResourceAliases`) instead (KMS Developer Guide, "Using aliases to
+// control access to KMS keys"; Service Authorization Reference: these
+// actions list only the `key` resource type).
+fn kms_alias_as_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &str) -> bool {
+    let Some(actions) = stmt.expanded_actions(ctx) else {
+        return false;
+    };
+    let key_only: Vec<&str> = actions
+        .iter()
+        .filter(|(s, a)| {
+            s.prefix == "kms"
+                && s.resource_types_of(a).any(|(t, _)| t.name == "key")
+                && !s.resource_types_of(a).any(|(t, _)| t.name == "alias")
+        })
+        .map(|(_, a)| a.name)
+        .collect();
+    if key_only.is_empty() {
+        return false;
+    }
+    let names = list_names("kms", &key_only);
+    ctx.emit(
+        Check::KMS_ALIAS_AS_KEY_RESOURCE,
+        Target::Value(node),
+        format!(
+            "`{arn}` is a KMS alias, but {names} authorize against the key ARN, so this grants nothing for \
+             them; use the key ARN (`arn:...:key/KEY-ID`) or a `kms:ResourceAliases` condition"
+        ),
+    );
+    true
+}
+
+/// `` `svc:A`, `svc:B` and 3 more `` for messages.
+pub(super) fn list_names(prefix: &str, names: &[&str]) -> String {
+    let shown: Vec<String> = names.iter().take(4).map(|n| format!("`{prefix}:{n}`")).collect();
+    match names.len().saturating_sub(4) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+// An action authorizes against the resource types the Service Authorization
+// Reference lists for it (actions with none need `"*"`); a resource ARN none
+// of the statement's actions can apply to grants nothing (IAM User Guide,
+// "Actions, resources, and condition keys for AWS services").
+fn resource_type_mismatch(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &str) {
+    if stmt.actions.iter().any(|a| matches!(a.resolved, Resolved::All | Resolved::Unknown)) {
+        return;
+    }
+    let Some(actions) = stmt.expanded_actions(ctx) else {
+        return;
+    };
+    if actions.is_empty() {
+        return;
+    }
+    let fits = actions
+        .iter()
+        .any(|(s, a)| s.resource_types_of(a).any(|(t, _)| t.matches_arn(arn)));
+    if !fits {
+        let mut names: Vec<String> = actions
+            .iter()
+            .take(4)
+            .map(|(s, a)| format!("`{}:{}`", s.prefix, a.name))
+            .collect();
+        if actions.len() > 4 {
+            names.push(format!("and {} more", actions.len() - 4));
+        }
+        ctx.emit(
+            Check::RESOURCE_TYPE_MISMATCH,
+            Target::Value(node),
+            format!(
+                "no action of the statement ({}) applies to a resource like `{arn}`, so it grants nothing \
+                 here; actions without a resource type need `\"*\"`",
+                names.join(", ")
+            ),
+        );
+    }
+}
+
+/// IAM's ARN match: `*` and `?` wildcards, case-sensitive.
+fn arn_wildcard_match(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match (p.get(pi), t.get(ti)) {
+            (Some(b'?'), _) => {
+                pi += 1;
+                ti += 1;
+            }
+            (Some(a), Some(b)) if a == b && *a != b'*' => {
+                pi += 1;
+                ti += 1;
+            }
+            (Some(b'*'), _) => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..).unwrap_or_default().iter().all(|&b| b == b'*')
+}
+
+// A resource listed twice, or already matched by a wildcard ARN of the same
+// statement, adds nothing (Access Analyzer REDUNDANT_RESOURCE).
+fn redundant_resources(ctx: &mut Ctx<'_, '_>, list: &[(NodeId, &str)]) {
+    if list.len() < 2 {
+        return;
+    }
+    for (j, &(node, b)) in list.iter().enumerate() {
+        let cover = list.iter().enumerate().find(|&(i, &(_, a))| {
+            i != j && if a == b { i < j } else { has_wildcard(a) && arn_wildcard_match(a, b) }
+        });
+        if let Some((_, &(_, a))) = cover {
+            let why = if a == b {
+                "is listed twice".to_owned()
+            } else {
+                format!("is already covered by `{a}`")
+            };
+            ctx.emit(
+                Check::REDUNDANT_RESOURCE,
+                Target::Value(node),
+                format!("resource `{b}` {why}; remove it"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arn_wildcard_match;
+
+    #[test]
+    fn arn_wildcards_are_case_sensitive() {
+        assert!(arn_wildcard_match("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y"));
+        assert!(arn_wildcard_match("arn:aws:s3:::b?", "arn:aws:s3:::b1"));
+        assert!(!arn_wildcard_match("arn:aws:s3:::B/*", "arn:aws:s3:::b/x"));
+        assert!(arn_wildcard_match("*", ""));
+    }
+}

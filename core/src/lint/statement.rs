@@ -1,0 +1,787 @@
+//! Document and statement structure: elements, `Version`, `Sid`, `Effect`,
+//! `Principal`, statement-level security checks and the size quota.
+
+use std::cell::OnceCell;
+
+use super::reader::{Document, NodeId, Value};
+use super::{action, condition, resource, variable, Check, Ctx, Kind, Target};
+use crate::catalog::{wildcard_match, Action, Service};
+use crate::suggest::closest;
+
+const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+const PRINCIPAL_KEYS: [&str; 4] = ["AWS", "Federated", "Service", "CanonicalUser"];
+
+/// A statement's elements, found once and shared by the checks.
+pub(super) struct Stmt<'d> {
+    pub id: NodeId,
+    pub allow: bool,
+    pub principal: Option<NodeId>,
+    pub not_principal: Option<NodeId>,
+    pub action: Option<NodeId>,
+    pub not_action: Option<NodeId>,
+    pub resource: Option<NodeId>,
+    pub not_resource: Option<NodeId>,
+    pub condition: Option<NodeId>,
+    /// The strings of `Action` (or of `NotAction` when there is no `Action`).
+    pub actions: Vec<action::Item<'d>>,
+    /// The strings of `Resource` or `NotResource`.
+    pub resources: Vec<(NodeId, &'d str)>,
+    expanded: OnceCell<Option<Vec<(&'static Service, &'static Action)>>>,
+}
+
+impl Stmt<'_> {
+    /// Every catalog action `Action` names, wildcards expanded; `None` when
+    /// that is unknown or too broad to be useful (`NotAction`, `*`, unknown
+    /// names, more than a few thousand actions).
+    pub fn expanded_actions(&self, ctx: &Ctx<'_, '_>) -> Option<&[(&'static Service, &'static Action)]> {
+        self.expanded
+            .get_or_init(|| {
+                if self.action.is_none() {
+                    return None;
+                }
+                action::expand(ctx, &self.actions)
+            })
+            .as_deref()
+    }
+
+    /// The condition keys the statement's `Condition` names (any operator).
+    pub fn condition_keys<'d>(&self, ctx: &Ctx<'d, '_>) -> Vec<&'d str> {
+        let mut keys = Vec::new();
+        if let Some(cond) = self.condition {
+            for op in ctx.doc.children(cond) {
+                for key in ctx.doc.children(op) {
+                    if let Some(k) = ctx.node(key).key.as_deref() {
+                        keys.push(k);
+                    }
+                }
+            }
+        }
+        keys
+    }
+}
+
+/// The statement objects of a document (`Statement` as object or array).
+fn statements(doc: &Document<'_>) -> Vec<NodeId> {
+    let Some(st) = doc.get(doc.root(), "Statement") else {
+        return Vec::new();
+    };
+    match &doc.node(st).value {
+        Value::Object(_) => vec![st],
+        Value::Array(r) => r.clone().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether any statement has `Principal` or `NotPrincipal` (what `auto`
+/// takes for a resource policy).
+pub(super) fn has_principal(doc: &Document<'_>) -> bool {
+    statements(doc)
+        .into_iter()
+        .any(|s| doc.get(s, "Principal").is_some() || doc.get(s, "NotPrincipal").is_some())
+}
+
+fn unknown_element(ctx: &mut Ctx<'_, '_>, member: NodeId, known: &[&str], place: &str) {
+    let key = ctx.node(member).key.as_deref().unwrap_or_default();
+    let hint = match closest(key, known.iter().copied()) {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => format!(
+            ", expected one of {}",
+            known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    ctx.emit(
+        Check::INVALID_POLICY_ELEMENT,
+        Target::Key(member),
+        format!("`{key}` is not a {place} element{hint}"),
+    );
+}
+
+// Policy grammar: a policy is an object of `Version`, `Id`, `Statement`;
+// `Statement` is one statement object or an array of them (IAM User Guide,
+// "Grammar of the IAM JSON policy language"). `Version` is `2012-10-17` or
+// `2008-10-17`; without it IAM assumes 2008-10-17 (IAM User Guide, "IAM JSON
+// policy elements: Version").
+pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
+    let doc = ctx.doc;
+    let root = doc.root();
+    if !matches!(doc.node(root).value, Value::Object(_)) {
+        ctx.emit(
+            Check::DATA_TYPE_MISMATCH,
+            Target::Value(root),
+            format!(
+                "a policy document must be a JSON object, found {}",
+                doc.node(root).type_name()
+            ),
+        );
+        return;
+    }
+    for member in doc.children(root) {
+        let key = ctx.node(member).key.as_deref().unwrap_or_default();
+        if !TOP_ELEMENTS.contains(&key) {
+            unknown_element(ctx, member, &TOP_ELEMENTS, "policy");
+        }
+    }
+    match doc.get(root, "Version") {
+        None => ctx.emit(
+            Check::MISSING_VERSION,
+            Target::Value(root),
+            "the policy has no `Version`: add `\"Version\": \"2012-10-17\"` (without it IAM assumes \
+             2008-10-17, where policy variables do not work)"
+                .to_owned(),
+        ),
+        Some(v) => match ctx.str_of(v) {
+            Some("2012-10-17") => ctx.version_2012 = true,
+            Some("2008-10-17") => {}
+            Some(other) => ctx.emit(
+                Check::INVALID_VERSION,
+                Target::Value(v),
+                format!("`{other}` is not a policy version, expected `2012-10-17` or `2008-10-17`"),
+            ),
+            None => ctx.emit(
+                Check::DATA_TYPE_MISMATCH,
+                Target::Value(v),
+                format!("`Version` must be a string, found {}", doc.node(v).type_name()),
+            ),
+        },
+    }
+    if let Some(id) = doc.get(root, "Id") {
+        match ctx.str_of(id) {
+            Some(text) => variable::scan(ctx, id, text, variable::Place::Unsupported("Id")),
+            None => ctx.emit(
+                Check::DATA_TYPE_MISMATCH,
+                Target::Value(id),
+                format!("`Id` must be a string, found {}", doc.node(id).type_name()),
+            ),
+        }
+    }
+    let Some(st) = doc.get(root, "Statement") else {
+        ctx.emit(
+            Check::MISSING_STATEMENT,
+            Target::Value(root),
+            "the policy has no `Statement`".to_owned(),
+        );
+        return;
+    };
+    let ids: Vec<NodeId> = match &doc.node(st).value {
+        Value::Object(_) => vec![st],
+        Value::Array(r) if r.is_empty() => {
+            ctx.emit(
+                Check::MISSING_STATEMENT,
+                Target::Value(st),
+                "`Statement` is an empty array: the policy allows and denies nothing".to_owned(),
+            );
+            Vec::new()
+        }
+        Value::Array(r) => r.clone().collect(),
+        _ => {
+            ctx.emit(
+                Check::DATA_TYPE_MISMATCH,
+                Target::Value(st),
+                format!(
+                    "`Statement` must be an object or an array of objects, found {}",
+                    doc.node(st).type_name()
+                ),
+            );
+            Vec::new()
+        }
+    };
+    let mut sids: Vec<(NodeId, &str)> = Vec::new();
+    let mut objects = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !matches!(doc.node(id).value, Value::Object(_)) {
+            ctx.emit(
+                Check::DATA_TYPE_MISMATCH,
+                Target::Value(id),
+                format!("a statement must be an object, found {}", doc.node(id).type_name()),
+            );
+            continue;
+        }
+        check_statement(ctx, id);
+        if let Some(sid) = doc.get(id, "Sid") {
+            if let Some(text) = ctx.str_of(sid).filter(|t| !t.is_empty()) {
+                sids.push((sid, text));
+            }
+        }
+        objects.push(id);
+    }
+    unique_sids(ctx, &sids);
+    redundant_statements(ctx, &objects);
+    policy_size(ctx);
+}
+
+// `Sid` must be unique within an identity policy (IAM User Guide, "IAM JSON
+// policy elements: Sid"); for resource policies AWS recommends unique ids and
+// Lambda's AddPermission rejects a repeated statement id.
+fn unique_sids(ctx: &mut Ctx<'_, '_>, sids: &[(NodeId, &str)]) {
+    for (i, &(id, text)) in sids.iter().enumerate() {
+        if sids.get(..i).unwrap_or_default().iter().any(|&(_, t)| t == text) {
+            let check = match ctx.kind {
+                Kind::Identity => Check::UNIQUE_SIDS_REQUIRED,
+                Kind::Resource => Check::UNIQUE_SIDS_RECOMMENDED,
+            };
+            ctx.emit(
+                check,
+                Target::Value(id),
+                format!("`Sid` `{text}` is used by an earlier statement; statement ids should be unique"),
+            );
+        }
+    }
+}
+
+// Two statements granting the same thing: the later adds nothing (Access
+// Analyzer REDUNDANT_STATEMENT). Compared structurally, `Sid` aside.
+fn redundant_statements(ctx: &mut Ctx<'_, '_>, statements: &[NodeId]) {
+    let doc = ctx.doc;
+    for (i, &b) in statements.iter().enumerate() {
+        if let Some(&a) = statements
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .find(|&&a| same_value(doc, a, b, true))
+        {
+            let first = doc.pointer(a);
+            ctx.emit(
+                Check::REDUNDANT_STATEMENT,
+                Target::Value(b),
+                format!("this statement repeats the statement at `{first}`; remove one"),
+            );
+        }
+    }
+}
+
+fn same_value(doc: &Document<'_>, a: NodeId, b: NodeId, ignore_sid: bool) -> bool {
+    let (na, nb) = (doc.node(a), doc.node(b));
+    match (&na.value, &nb.value) {
+        (Value::Object(ra), Value::Object(rb)) => {
+            let members = |r: &std::ops::Range<NodeId>| {
+                r.clone()
+                    .filter(|&m| !(ignore_sid && doc.node(m).key.as_deref() == Some("Sid")))
+                    .collect::<Vec<_>>()
+            };
+            let (ma, mb) = (members(ra), members(rb));
+            ma.len() == mb.len()
+                && ma.iter().all(|&x| {
+                    let key = doc.node(x).key.as_deref();
+                    mb.iter()
+                        .find(|&&y| doc.node(y).key.as_deref() == key)
+                        .is_some_and(|&y| same_value(doc, x, y, false))
+                })
+        }
+        (Value::Array(ra), Value::Array(rb)) => {
+            ra.len() == rb.len() && ra.clone().zip(rb.clone()).all(|(x, y)| same_value(doc, x, y, false))
+        }
+        (x, y) => x == y,
+    }
+}
+
+// Size quotas count characters other than whitespace (IAM User Guide, "IAM
+// and AWS STS quotas"; Lambda Developer Guide, "Lambda quotas": function
+// policy 20 KB).
+fn policy_size(ctx: &mut Ctx<'_, '_>) {
+    let doc = ctx.doc;
+    let (quota, check, what) = match ctx.kind {
+        Kind::Identity => (
+            super::IDENTITY_POLICY_QUOTA,
+            Check::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA,
+            "identity (managed) policy",
+        ),
+        Kind::Resource => (
+            super::RESOURCE_POLICY_QUOTA,
+            Check::POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA,
+            "resource (Lambda function) policy",
+        ),
+    };
+    if doc.source.len().saturating_sub(doc.whitespace) <= quota {
+        return;
+    }
+    let size = doc.source.chars().count().saturating_sub(doc.whitespace);
+    if size > quota {
+        ctx.emit(
+            check,
+            Target::Value(doc.root()),
+            format!(
+                "the policy has {size} characters without whitespace, more than the {quota} a {what} \
+                 may have; split it into smaller policies"
+            ),
+        );
+    }
+}
+
+fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) {
+    let doc = ctx.doc;
+    for member in doc.children(id) {
+        let key = ctx.node(member).key.as_deref().unwrap_or_default();
+        if !STATEMENT_ELEMENTS.contains(&key) {
+            unknown_element(ctx, member, &STATEMENT_ELEMENTS, "statement");
+        }
+    }
+    let get = |k: &str| doc.get(id, k);
+    let mut stmt = Stmt {
+        id,
+        allow: false,
+        principal: get("Principal"),
+        not_principal: get("NotPrincipal"),
+        action: get("Action"),
+        not_action: get("NotAction"),
+        resource: get("Resource"),
+        not_resource: get("NotResource"),
+        condition: get("Condition"),
+        actions: Vec::new(),
+        resources: Vec::new(),
+        expanded: OnceCell::new(),
+    };
+    if let Some(sid) = get("Sid") {
+        check_sid(ctx, sid);
+    }
+    check_effect(ctx, &mut stmt, get("Effect"));
+    check_principals(ctx, &stmt);
+    pair(ctx, &stmt, stmt.action, stmt.not_action, "Action", "NotAction");
+    pair(ctx, &stmt, stmt.resource, stmt.not_resource, "Resource", "NotResource");
+    if stmt.action.is_none() && stmt.not_action.is_none() {
+        ctx.emit(
+            Check::MISSING_ACTION,
+            Target::Value(id),
+            "the statement has no `Action` or `NotAction`".to_owned(),
+        );
+    }
+    if stmt.resource.is_none() && stmt.not_resource.is_none() {
+        ctx.emit(
+            Check::MISSING_RESOURCE,
+            Target::Value(id),
+            "the statement has no `Resource` or `NotResource`".to_owned(),
+        );
+    }
+    action::check(ctx, &mut stmt);
+    resource::check(ctx, &mut stmt);
+    condition::check(ctx, &stmt);
+    pass_role(ctx, &stmt);
+    service_principal_without_source(ctx, &stmt);
+    lambda_invoke_open(ctx, &stmt);
+}
+
+// A statement has exactly one of `Action`/`NotAction` and of
+// `Resource`/`NotResource` (IAM User Guide, "Grammar of the IAM JSON policy
+// language").
+fn pair(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, a: Option<NodeId>, b: Option<NodeId>, an: &str, bn: &str) {
+    if let (Some(_), Some(b)) = (a, b) {
+        let _ = stmt;
+        ctx.emit(
+            Check::UNSUPPORTED_ELEMENT_COMBINATION,
+            Target::Key(b),
+            format!("a statement cannot have both `{an}` and `{bn}`; keep one"),
+        );
+    }
+}
+
+// IAM identity policies: `Sid` of ASCII letters and digits only (IAM User
+// Guide, "IAM JSON policy elements: Sid"). Lambda resource policies: statement
+// ids of 1 to 100 letters, digits, `-` and `_` (Lambda API reference,
+// AddPermission `StatementId`).
+fn check_sid(ctx: &mut Ctx<'_, '_>, sid: NodeId) {
+    let Some(text) = ctx.str_of(sid) else {
+        ctx.emit(
+            Check::DATA_TYPE_MISMATCH,
+            Target::Value(sid),
+            format!("`Sid` must be a string, found {}", ctx.node(sid).type_name()),
+        );
+        return;
+    };
+    if text.is_empty() {
+        ctx.emit(
+            Check::EMPTY_SID_VALUE,
+            Target::Value(sid),
+            "`Sid` is empty: give the statement an id or remove `Sid`".to_owned(),
+        );
+        return;
+    }
+    if text.contains("${") {
+        variable::scan(ctx, sid, text, variable::Place::Unsupported("Sid"));
+    }
+    match ctx.kind {
+        Kind::Identity => {
+            if let Some(c) = text.chars().find(|c| !c.is_ascii_alphanumeric()) {
+                ctx.emit(
+                    Check::UNSUPPORTED_SID,
+                    Target::Value(sid),
+                    format!(
+                        "`Sid` `{text}` has `{}`: identity policy statement ids allow only letters and \
+                         digits",
+                        c.escape_default()
+                    ),
+                );
+            }
+        }
+        Kind::Resource => {
+            if let Some(c) = text
+                .chars()
+                .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            {
+                ctx.emit(
+                    Check::UNSUPPORTED_SID,
+                    Target::Value(sid),
+                    format!(
+                        "`Sid` `{text}` has `{}`: resource policy statement ids allow only letters, \
+                         digits, `-` and `_`",
+                        c.escape_default()
+                    ),
+                );
+            } else if text.chars().count() > 100 {
+                ctx.emit(
+                    Check::UNSUPPORTED_SID,
+                    Target::Value(sid),
+                    "`Sid` is longer than the 100 characters Lambda allows for a statement id".to_owned(),
+                );
+            }
+        }
+    }
+}
+
+// `Effect` is required and is `Allow` or `Deny`, case-sensitive (IAM User
+// Guide, "IAM JSON policy elements: Effect").
+fn check_effect(ctx: &mut Ctx<'_, '_>, stmt: &mut Stmt<'_>, effect: Option<NodeId>) {
+    let Some(effect) = effect else {
+        ctx.emit(
+            Check::MISSING_EFFECT,
+            Target::Value(stmt.id),
+            "the statement has no `Effect`: add `\"Effect\": \"Allow\"` or `\"Deny\"`".to_owned(),
+        );
+        return;
+    };
+    match ctx.str_of(effect) {
+        Some("Allow") => stmt.allow = true,
+        Some("Deny") => {}
+        Some(other) => {
+            let hint = closest(other, ["Allow", "Deny"])
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            ctx.emit(
+                Check::INVALID_EFFECT,
+                Target::Value(effect),
+                format!("`Effect` must be `Allow` or `Deny`, found `{other}`{hint}"),
+            );
+        }
+        None => ctx.emit(
+            Check::DATA_TYPE_MISMATCH,
+            Target::Value(effect),
+            format!("`Effect` must be a string, found {}", ctx.node(effect).type_name()),
+        ),
+    }
+}
+
+// Identity policies take no `Principal` (the principal is whoever the policy
+// is attached to); resource policies need `Principal` or `NotPrincipal`, not
+// both (IAM User Guide, "AWS JSON policy elements: Principal" and
+// "NotPrincipal"). `Allow` with `NotPrincipal` grants to everyone not listed.
+fn check_principals(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
+    match ctx.kind {
+        Kind::Identity => {
+            for (id, name) in [(stmt.principal, "Principal"), (stmt.not_principal, "NotPrincipal")] {
+                if let Some(id) = id {
+                    ctx.emit(
+                        Check::UNSUPPORTED_PRINCIPAL,
+                        Target::Key(id),
+                        format!(
+                            "an identity policy cannot have `{name}`: it applies to the identity it is \
+                             attached to"
+                        ),
+                    );
+                }
+            }
+        }
+        Kind::Resource => {
+            match (stmt.principal, stmt.not_principal) {
+                (None, None) => ctx.emit(
+                    Check::MISSING_PRINCIPAL,
+                    Target::Value(stmt.id),
+                    "a resource policy statement needs a `Principal`".to_owned(),
+                ),
+                (Some(_), Some(np)) => ctx.emit(
+                    Check::UNSUPPORTED_ELEMENT_COMBINATION,
+                    Target::Key(np),
+                    "a statement cannot have both `Principal` and `NotPrincipal`; keep one".to_owned(),
+                ),
+                _ => {}
+            }
+            if let (true, Some(np)) = (stmt.allow, stmt.not_principal) {
+                ctx.emit(
+                    Check::ALLOW_WITH_NOTPRINCIPAL,
+                    Target::Key(np),
+                    "`Allow` with `NotPrincipal` grants access to every principal not listed, \
+                     anonymous users included; use `Principal`"
+                        .to_owned(),
+                );
+            }
+            for id in [stmt.principal, stmt.not_principal].into_iter().flatten() {
+                check_principal_value(ctx, id);
+            }
+        }
+    }
+}
+
+// `Principal` is `"*"` or an object whose keys are `AWS`, `Federated`,
+// `Service` or `CanonicalUser`, each with a string or an array of strings;
+// wildcards are not allowed inside principal values, only `"*"` alone (IAM
+// User Guide, "AWS JSON policy elements: Principal"). Service principals are
+// `NAME.amazonaws.com` (or the partition's DNS suffix).
+fn check_principal_value(ctx: &mut Ctx<'_, '_>, id: NodeId) {
+    let doc = ctx.doc;
+    match &doc.node(id).value {
+        Value::String(s) if s == "*" => {}
+        Value::Object(members) if members.is_empty() => ctx.emit(
+            Check::EMPTY_OBJECT_PRINCIPAL,
+            Target::Value(id),
+            "`Principal` is an empty object: the statement applies to no one".to_owned(),
+        ),
+        Value::Object(members) => {
+            for member in members.clone() {
+                let key = doc.node(member).key.as_deref().unwrap_or_default();
+                if !PRINCIPAL_KEYS.contains(&key) {
+                    let hint = closest(key, PRINCIPAL_KEYS)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_else(|| {
+                            ", expected `AWS`, `Federated`, `Service` or `CanonicalUser`".to_owned()
+                        });
+                    ctx.emit(
+                        Check::INVALID_PRINCIPAL_KEY,
+                        Target::Key(member),
+                        format!("`{key}` is not a principal type{hint}"),
+                    );
+                    continue;
+                }
+                if matches!(&doc.node(member).value, Value::Array(r) if r.is_empty()) {
+                    ctx.emit(
+                        Check::EMPTY_ARRAY_PRINCIPAL,
+                        Target::Value(member),
+                        format!("`{key}` lists no principals"),
+                    );
+                    continue;
+                }
+                for (vid, text) in ctx.string_list(member, key) {
+                    if text.contains("${") {
+                        variable::scan(ctx, vid, text, variable::Place::Unsupported("Principal"));
+                        continue;
+                    }
+                    let wildcard = text.contains(['*', '?']);
+                    if wildcard && !(key == "AWS" && text == "*") {
+                        ctx.emit(
+                            Check::UNSUPPORTED_WILDCARD_IN_PRINCIPAL,
+                            Target::Value(vid),
+                            format!(
+                                "`{text}`: wildcards are not supported inside `{key}` principals \
+                                 (only `\"*\"` alone, for everyone)"
+                            ),
+                        );
+                    } else if key == "Service" && !is_service_principal(text) {
+                        ctx.emit(
+                            Check::INVALID_SERVICE_PRINCIPAL_FORMAT,
+                            Target::Value(vid),
+                            format!(
+                                "`{text}` is not a service principal, expected the form \
+                                 `SERVICE.amazonaws.com` (e.g. `secretsmanager.amazonaws.com`)"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        Value::String(s) => ctx.emit(
+            Check::INVALID_PRINCIPAL_FORMAT,
+            Target::Value(id),
+            format!(
+                "`Principal` `{s}` is neither `\"*\"` nor an object such as \
+                 `{{\"Service\": \"secretsmanager.amazonaws.com\"}}`"
+            ),
+        ),
+        _ => ctx.emit(
+            Check::INVALID_PRINCIPAL_FORMAT,
+            Target::Value(id),
+            format!(
+                "`Principal` must be `\"*\"` or an object of principal types, found {}",
+                doc.node(id).type_name()
+            ),
+        ),
+    }
+}
+
+fn is_service_principal(text: &str) -> bool {
+    crate::arn::Partition::ALL.iter().any(|p| {
+        text.strip_suffix(p.dns_suffix())
+            .and_then(|name| name.strip_suffix('.'))
+            .is_some_and(|name| {
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            })
+    })
+}
+
+/// The keys that bind a service principal's request to a source (IAM User
+/// Guide, "The confused deputy problem").
+const SOURCE_KEYS: [&str; 4] = [
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+];
+
+fn has_key(keys: &[&str], wanted: &[&str]) -> bool {
+    keys.iter().any(|k| wanted.iter().any(|w| w.eq_ignore_ascii_case(k)))
+}
+
+// Confused deputy: a resource policy that allows a service principal should
+// bind it to a source with `aws:SourceArn` or `aws:SourceAccount` (IAM User
+// Guide, "The confused deputy problem"; Access Analyzer
+// RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL).
+fn service_principal_without_source(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
+    if ctx.kind != Kind::Resource || !stmt.allow {
+        return;
+    }
+    let Some(service) = stmt.principal.and_then(|p| ctx.doc.get(p, "Service")) else {
+        return;
+    };
+    if !has_key(&stmt.condition_keys(ctx), &SOURCE_KEYS) {
+        ctx.emit(
+            Check::RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL,
+            Target::Value(service),
+            "the service principal is allowed without a source: add a condition on `aws:SourceArn` \
+             or `aws:SourceAccount` so that only your resources can make the service act"
+                .to_owned(),
+        );
+    }
+}
+
+/// Keys that, in a condition, stop "any principal" from meaning anyone.
+const RESTRICTING_KEYS: [&str; 8] = [
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOwner",
+    "aws:SourceOrgID",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+];
+
+// A Lambda function policy that allows `lambda:InvokeFunction` to `"*"` (or
+// through `NotPrincipal`) without a condition on the caller or source lets
+// anyone, anonymous callers included, invoke the function (Lambda Developer
+// Guide, "Working with resource-based IAM policies in Lambda": "grant
+// function access to ... all principals" and its warning about public access).
+fn lambda_invoke_open(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
+    if ctx.kind != Kind::Resource || !stmt.allow {
+        return;
+    }
+    let doc = ctx.doc;
+    let principal_any = match stmt.principal {
+        Some(p) => match &doc.node(p).value {
+            Value::String(s) => s == "*",
+            Value::Object(_) => doc.get(p, "AWS").is_some_and(|aws| match &doc.node(aws).value {
+                Value::String(s) => s == "*",
+                Value::Array(r) => r.clone().any(|c| doc.node(c).as_str() == Some("*")),
+                _ => false,
+            }),
+            _ => false,
+        },
+        None => stmt.not_principal.is_some(),
+    };
+    if !principal_any {
+        return;
+    }
+    const INVOKE: &str = "lambda:InvokeFunction";
+    let invokes = if stmt.action.is_some() {
+        stmt.actions.iter().any(|a| wildcard_match(a.text, INVOKE))
+    } else {
+        stmt.not_action.is_some() && !stmt.actions.iter().any(|a| wildcard_match(a.text, INVOKE))
+    };
+    if !invokes || has_key(&stmt.condition_keys(ctx), &RESTRICTING_KEYS) {
+        return;
+    }
+    let target = stmt.principal.or(stmt.not_principal).unwrap_or(stmt.id);
+    ctx.emit(
+        Check::LAMBDA_INVOKE_OPEN_TO_ANY_PRINCIPAL,
+        Target::Value(target),
+        "any principal may invoke the function: name the caller in `Principal` or add a condition on \
+         `aws:SourceArn`, `aws:SourceAccount` or `aws:PrincipalOrgID`"
+            .to_owned(),
+    );
+}
+
+// iam:PassRole with a wildcard resource (or NotResource) lets the identity
+// hand any role to a service (IAM User Guide, "Granting a user permissions to
+// pass a role to an AWS service"; Access Analyzer PASS_ROLE_WITH_* checks).
+// `iam:PassedToService` narrows it and silences the `"*"` resource cases.
+fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
+    if !stmt.allow {
+        return;
+    }
+    const PASS_ROLE: &str = "iam:PassRole";
+    let star_resource = stmt.resource.is_some() && stmt.resources.iter().any(|&(_, r)| r == "*");
+    let not_resource = stmt.not_resource.is_some();
+    if !star_resource && !not_resource {
+        return;
+    }
+    let scoped = has_key(&stmt.condition_keys(ctx), &["iam:PassedToService"]);
+    let check_star = star_resource && !scoped;
+    if let Some(action) = stmt.action {
+        let explicit = stmt.actions.iter().find(|a| a.text.eq_ignore_ascii_case(PASS_ROLE));
+        let star = stmt
+            .actions
+            .iter()
+            .find(|a| a.text.contains(['*', '?']) && wildcard_match(a.text, PASS_ROLE));
+        let (check, at, what) = match (explicit, star) {
+            (Some(e), _) if not_resource => (Check::PASS_ROLE_WITH_NOTRESOURCE, e.node, "with `NotResource`"),
+            (Some(e), _) if check_star => (Check::PASS_ROLE_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
+            (None, Some(s)) if not_resource => (
+                Check::PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOTRESOURCE,
+                s.node,
+                "through an action wildcard, with `NotResource`",
+            ),
+            (None, Some(s)) if check_star => (
+                Check::PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                s.node,
+                "through an action wildcard, on `\"*\"`",
+            ),
+            _ => return,
+        };
+        let _ = action;
+        ctx.emit(
+            check,
+            Target::Value(at),
+            format!(
+                "`iam:PassRole` {what} lets this identity pass any role to a service; name the roles \
+                 in `Resource` or add `iam:PassedToService`"
+            ),
+        );
+    } else if let Some(not_action) = stmt.not_action {
+        if stmt.actions.iter().any(|a| wildcard_match(a.text, PASS_ROLE)) {
+            return;
+        }
+        let (check, what) = if not_resource {
+            (Check::PASS_ROLE_WITH_NOTACTION_AND_NOTRESOURCE, "`NotResource`")
+        } else if check_star {
+            (Check::PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOTACTION, "`\"*\"` as resource")
+        } else {
+            return;
+        };
+        ctx.emit(
+            check,
+            Target::Key(not_action),
+            format!(
+                "`NotAction` without `iam:PassRole`, with {what}, allows passing any role to a service; \
+                 name the roles in `Resource` or add `iam:PassedToService`"
+            ),
+        );
+    }
+}
