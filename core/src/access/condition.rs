@@ -9,6 +9,7 @@
 //! is true when every request value matches (so also when the key is
 //! missing), `ForAnyValue:` when at least one does.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use crate::policy::ConditionValue;
@@ -159,11 +160,11 @@ fn parse_operator(name: &str) -> Option<Operator> {
     })
 }
 
-fn value_text(value: &ConditionValue) -> String {
+fn value_text(value: &ConditionValue) -> Cow<'_, str> {
     match value {
-        ConditionValue::String(s) => s.clone(),
-        ConditionValue::Bool(b) => b.to_string(),
-        ConditionValue::Number(n) => n.to_string(),
+        ConditionValue::String(s) => Cow::Borrowed(s),
+        ConditionValue::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        ConditionValue::Number(n) => Cow::Owned(n.to_string()),
     }
 }
 
@@ -213,12 +214,12 @@ pub(super) fn evaluate(
     };
     // Policy variables are substituted in String and Arn operators only.
     let substitutes = matches!(op.family, Family::String { .. } | Family::Arn);
-    let policy_values: Vec<Option<String>> = values
+    let policy_values: Vec<Option<Cow<'_, str>>> = values
         .iter()
         .map(|v| {
             let text = value_text(v);
-            if substitutes {
-                substitute(&text, request)
+            if substitutes && text.contains("${") {
+                substitute(&text, request).map(|v| Cow::Owned(v.into_owned()))
             } else {
                 Some(text)
             }
@@ -246,9 +247,9 @@ pub(super) fn evaluate(
         Ok(())
     } else {
         let shown = request_values.join("`, `");
-        let listed: Vec<String> = policy_values
+        let listed: Vec<&str> = policy_values
             .iter()
-            .map(|v| v.clone().unwrap_or_else(|| "(unresolved variable)".into()))
+            .map(|v| v.as_deref().unwrap_or("(unresolved variable)"))
             .collect();
         Err(fail(format!(
             "the request's `{key}` is `{shown}`, which {} `{}`",

@@ -262,7 +262,7 @@ pub fn evaluate(request: &Request, policies: &[NamedPolicy<'_>]) -> Evaluation {
         }
     }
 
-    let kms_request = request.action.to_ascii_lowercase().starts_with("kms:");
+    let kms_request = request.is_service("kms");
     if kms_request && key_policy_seen && is_role {
         if key_allows_role {
             return allowed(allow);

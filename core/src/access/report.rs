@@ -121,16 +121,21 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
     let secret_key = spec.kms().map(|k| k.text());
 
     let mut policies = Vec::with_capacity(identity.len() + 1);
-    let requirements: Vec<RequirementResult> = requirements(spec, input.role_arn)
+    let requests = requirements(spec, input.role_arn);
+    let mut needs: Vec<(String, String)> = requests
+        .iter()
+        .map(|r| (r.action.clone(), r.resource.clone()))
+        .collect();
+    needs.extend(tolerated(spec));
+    let requirements: Vec<RequirementResult> = requests
         .into_iter()
         .map(|request| {
             policies.clear();
             policies.extend_from_slice(&identity);
-            let action = request.action.to_ascii_lowercase();
-            if action.starts_with("secretsmanager:") && request.resource != "*" {
+            if request.is_service("secretsmanager") && request.resource != "*" {
                 policies.extend(secret_policy);
             }
-            if action.starts_with("kms:") && secret_key.as_deref() == Some(request.resource.as_str()) {
+            if request.is_service("kms") && secret_key.as_deref() == Some(request.resource.as_str()) {
                 policies.extend(key_policy);
             }
             let evaluation = evaluate(&request, &policies);
@@ -165,7 +170,7 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
         && resource_policy
             .as_ref()
             .is_none_or(|v| v.invoke.evaluation.decision == Decision::Allowed);
-    let excess = excess(spec, input.role_arn, input.role_policies);
+    let excess = excess(&needs, input.role_policies);
     CheckReport {
         allowed,
         requirements,
@@ -177,13 +182,8 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
 /// Expands every `Allow` statement of the role's policies through the
 /// catalog and keeps what no requirement (or tolerated grant) needs, or
 /// what is granted on a wider resource than needed.
-fn excess(spec: &RotationSpec, role_arn: Option<&str>, role_policies: &[PolicyInput<'_>]) -> Vec<Excess> {
+fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<Excess> {
     let catalog = Catalog::get();
-    let mut needs: Vec<(String, String)> = requirements(spec, role_arn)
-        .into_iter()
-        .map(|r| (r.action, r.resource))
-        .collect();
-    needs.extend(tolerated(spec));
     let mut out = Vec::new();
     for policy in role_policies {
         for (index, statement) in policy.document.statements().iter().enumerate() {
@@ -232,17 +232,11 @@ fn excess(spec: &RotationSpec, role_arn: Option<&str>, role_policies: &[PolicyIn
             };
             for (action, level) in actions {
                 for resource in &resources {
-                    let matching: Vec<&(String, String)> = needs
-                        .iter()
-                        .filter(|(a, _)| a.eq_ignore_ascii_case(&action))
-                        .collect();
-                    let needed_exactly = matching
-                        .iter()
-                        .any(|(_, r)| r == resource || !is_wider(resource, r));
-                    if needed_exactly {
+                    let mut matching = needs.iter().filter(|(a, _)| a.eq_ignore_ascii_case(&action));
+                    if matching.clone().any(|(_, r)| !is_wider(resource, r)) {
                         continue;
                     }
-                    let needed_on = matching.first().map(|(_, r)| r.clone());
+                    let needed_on = matching.next().map(|(_, r)| r.clone());
                     if needed_on.is_some() && conditional {
                         // A conditioned grant (e.g. AllowRotationLambdaArn on
                         // `secret:*`, as the hosted-rotation templates do) is

@@ -61,6 +61,14 @@ impl Request {
             .map(|(_, v)| v.as_slice())
     }
 
+    /// Whether the action belongs to `service` (`kms`, `secretsmanager`),
+    /// compared case-insensitively.
+    pub fn is_service(&self, service: &str) -> bool {
+        self.action
+            .split_once(':')
+            .is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case(service))
+    }
+
     /// The account of the principal, for `Principal` matching.
     pub fn principal_account(&self) -> Option<&str> {
         match &self.principal {

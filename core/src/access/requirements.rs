@@ -43,6 +43,7 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
     let account = spec.account().text();
     let secret = spec.secret().text();
     let function = spec.function().text();
+    let region = region(spec);
     let role = RequestPrincipal::Role {
         arn: role_arn.map(str::to_owned),
         account: account.clone(),
@@ -52,7 +53,7 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
             .with("aws:PrincipalAccount", account.clone())
             .with("aws:PrincipalType", "AssumedRole")
             .with("aws:SecureTransport", "true")
-            .with("aws:RequestedRegion", region(spec));
+            .with("aws:RequestedRegion", region.clone());
         if let Some(arn) = role_arn {
             request = request.with("aws:PrincipalArn", arn);
         }
@@ -100,10 +101,7 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
     }
     let kms_call = |action: &str, key: &str, secret_arn: &str, purpose: &'static str| {
         own_call(action, key, purpose)
-            .with(
-                "kms:ViaService",
-                format!("secretsmanager.{}.amazonaws.com", region(spec)),
-            )
+            .with("kms:ViaService", format!("secretsmanager.{region}.amazonaws.com"))
             .with("kms:CallerAccount", account.clone())
             .with("kms:EncryptionContext:SecretARN", secret_arn.to_owned())
             .with_values(

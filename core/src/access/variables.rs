@@ -8,14 +8,16 @@
 //! unresolved `Fn::Sub` placeholder of a generated document: it is kept
 //! literally, so a template checks against a spec with the same placeholders.
 
+use std::borrow::Cow;
+
 use super::request::Request;
 
 /// Replaces the policy variables in `text` with the request's values.
 /// `None` when a variable has no value and no default: AWS then treats the
 /// element as not matching.
-pub fn substitute(text: &str, request: &Request) -> Option<String> {
+pub fn substitute<'a>(text: &'a str, request: &Request) -> Option<Cow<'a, str>> {
     if !text.contains("${") {
-        return Some(text.to_owned());
+        return Some(Cow::Borrowed(text));
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -24,7 +26,7 @@ pub fn substitute(text: &str, request: &Request) -> Option<String> {
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
             out.push_str(&rest[start..]);
-            return Some(out);
+            return Some(Cow::Owned(out));
         };
         let inner = after[..end].trim();
         match inner {
@@ -52,7 +54,7 @@ pub fn substitute(text: &str, request: &Request) -> Option<String> {
         rest = &after[end + 1..];
     }
     out.push_str(rest);
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 #[cfg(test)]
