@@ -41,15 +41,21 @@ pub fn command() -> Command {
             .value_name("FORMAT")
             .value_parser(PossibleValuesParser::new(["json", "cloudformation"]))
             .default_value("json")
-            .help("Output format (`cloudformation` is not yet supported)"),
+            .help(
+                "`json`: the policy documents; `cloudformation`: a template fragment with the execution \
+                 role and the invoke permission, values not given as parameters",
+            ),
     )
 }
 
 /// Runs `generate`: exit 0 with the documents on stdout, or 2 with one
 /// error line on stderr and nothing on stdout.
 pub fn run(matches: &ArgMatches) -> ExitCode {
-    if matches.get_one::<String>(FORMAT).map(String::as_str) == Some("cloudformation") {
-        return crate::exit::usage("`--format cloudformation` is not yet supported, use `--format json`");
+    let cloudformation = matches.get_one::<String>(FORMAT).map(String::as_str) == Some("cloudformation");
+    if cloudformation && matches.contains_id(ONLY) {
+        return crate::exit::usage(
+            "`--only` selects a policy document, `--format cloudformation` prints a template: use one or the other",
+        );
     }
     let spec = match spec(matches) {
         Ok(spec) => spec,
@@ -62,6 +68,7 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
         crate::exit::warning(describe(warning, matches));
     }
     let mut output = match matches.get_one::<String>(ONLY).map(String::as_str) {
+        _ if cloudformation => spec.cloudformation_json(),
         Some("resource-policy") => spec.resource_policy_json(),
         Some("execution-role-policy") => spec.execution_role_policy_json(),
         _ => {

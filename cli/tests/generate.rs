@@ -282,7 +282,19 @@ fn argument_errors_are_one_line_naming_the_flag() {
 }
 
 #[test]
-fn cloudformation_format_is_not_yet_supported() {
+fn cloudformation_format_prints_the_core_template() {
+    let template = generate_ok(&[
+        "--strategy",
+        "alternating-users",
+        "--kms",
+        "--format",
+        "cloudformation",
+    ]);
+    let spec = RotationSpec::builder(Strategy::AlternatingUsers)
+        .kms(Kms::CustomerManaged)
+        .build()
+        .unwrap();
+    assert_eq!(template, format!("{}\n", spec.cloudformation_json()));
     assert_usage_error(
         &[
             "generate",
@@ -290,8 +302,10 @@ fn cloudformation_format_is_not_yet_supported() {
             "single-user",
             "--format",
             "cloudformation",
+            "--only",
+            "resource-policy",
         ],
-        &["--format"],
+        &["--only", "--format cloudformation"],
     );
     let json = generate_ok(&["--strategy", "single-user", "--format", "json"]);
     assert_eq!(json, generate_ok(&["--strategy", "single-user"]));

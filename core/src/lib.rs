@@ -28,6 +28,7 @@
 pub mod access;
 pub mod arn;
 pub mod catalog;
+pub mod cloudformation;
 pub mod lint;
 pub mod policy;
 pub mod render;
