@@ -45,11 +45,32 @@ pub struct StatementRef {
     pub policy: String,
     /// The 0-based statement index.
     pub index: usize,
+    /// The document's `Statement` is a single object, not an array: the
+    /// JSON pointer is then `/Statement`.
+    pub single: bool,
+}
+
+impl StatementRef {
+    /// The reference to statement `index` of `document`, named `policy`.
+    pub fn new(policy: &str, document: &PolicyDocument, index: usize) -> StatementRef {
+        let single = matches!(document.statement, crate::policy::OneOrMany::One(_));
+        StatementRef {
+            policy: policy.to_owned(),
+            index,
+            single,
+        }
+    }
 }
 
 impl std::fmt::Display for StatementRef {
+    /// `FILE#/Statement/N`, an RFC 6901 pointer in the file (`FILE#/Statement`
+    /// for a single statement object).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}#/Statement/{}", self.policy, self.index)
+        if self.single {
+            write!(f, "{}#/Statement", self.policy)
+        } else {
+            write!(f, "{}#/Statement/{}", self.policy, self.index)
+        }
     }
 }
 
@@ -221,10 +242,7 @@ pub fn evaluate(request: &Request, policies: &[NamedPolicy<'_>]) -> Evaluation {
             key_policy_seen = true;
         }
         for (index, statement) in policy.document.statements().iter().enumerate() {
-            let reference = || StatementRef {
-                policy: policy.name.to_owned(),
-                index,
-            };
+            let reference = || StatementRef::new(policy.name, policy.document, index);
             let outcome = statement_match(statement, policy.kind, request);
             if outcome != Match::Applies {
                 // Remember the first statement that covered the action but

@@ -190,10 +190,7 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
             if statement.effect != Effect::Allow {
                 continue;
             }
-            let statement_ref = StatementRef {
-                policy: policy.name.to_owned(),
-                index,
-            };
+            let statement_ref = StatementRef::new(policy.name, policy.document, index);
             let conditional = statement.condition.as_ref().is_some_and(|c| !c.0.is_empty());
             // The granted actions, with their access levels.
             let mut actions: Vec<(String, Option<AccessLevel>)> = Vec::new();
