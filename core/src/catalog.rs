@@ -119,18 +119,22 @@ fn parse_key_type(text: &str) -> (KeyType, bool) {
 /// Case-insensitive match of `key` against `pattern`, where `${...}` in the
 /// pattern matches one or more characters.
 fn pattern_matches(pattern: &[u8], key: &[u8]) -> bool {
-    match pattern.iter().position(|&b| b == b'$') {
-        Some(i) if pattern.get(i + 1) == Some(&b'{') => {
-            let Some(close) = pattern[i..].iter().position(|&b| b == b'}') else {
-                return pattern.eq_ignore_ascii_case(key);
-            };
-            let rest = &pattern[i + close + 1..];
-            key.len() > i
-                && key[..i].eq_ignore_ascii_case(&pattern[..i])
-                && (i + 1..=key.len()).any(|end| pattern_matches(rest, &key[end..]))
+    // Walk both together, so that a mismatch in the first bytes (the usual
+    // case when scanning a service's keys) returns at once.
+    for (i, &p) in pattern.iter().enumerate() {
+        if p == b'$' && pattern.get(i + 1) == Some(&b'{') {
+            if let Some(close) = pattern[i..].iter().position(|&b| b == b'}') {
+                let rest = &pattern[i + close + 1..];
+                return key.len() > i && (i + 1..=key.len()).any(|end| pattern_matches(rest, &key[end..]));
+            }
+            return pattern.eq_ignore_ascii_case(key);
         }
-        _ => pattern.eq_ignore_ascii_case(key),
+        match key.get(i) {
+            Some(k) if k.eq_ignore_ascii_case(&p) => {}
+            _ => return false,
+        }
     }
+    key.len() == pattern.len()
 }
 
 /// A resource type of a service.
@@ -168,12 +172,24 @@ fn arn_pattern_matches(pattern: &[u8], arn: &[u8]) -> bool {
             let rest = &pattern[close + 1..];
             // A placeholder spans at least one character (region and account
             // may be empty in some formats, but the reference writes those
-            // without a placeholder).
-            let last = rest.is_empty();
-            (1..=arn.len()).any(|end| {
-                let segment = &arn[..end];
-                (last || !segment.contains(&b':')) && arn_pattern_matches(rest, &arn[end..])
-            }) || (arn.is_empty() && last)
+            // without a placeholder); the last one spans anything, `:` and
+            // `/` included.
+            if rest.is_empty() {
+                return true;
+            }
+            // Any other stays within one `:`-separated field, and what follows
+            // it must start with the pattern's next literal (or a wildcard).
+            let field_end = arn.iter().position(|&b| b == b':').unwrap_or(arn.len());
+            let next = rest.first().copied().filter(|&b| b != b'$');
+            (1..=field_end).any(|end| {
+                let follows = arn.get(end).copied();
+                let possible = match (next, follows) {
+                    (_, Some(b'*' | b'?')) | (None, _) => true,
+                    (Some(n), Some(f)) => n == f,
+                    (Some(_), None) => false,
+                };
+                possible && arn_pattern_matches(rest, &arn[end..])
+            })
         }
         Some(&p) => match arn.first() {
             Some(&b'?') => arn_pattern_matches(&pattern[1..], &arn[1..]),
@@ -258,12 +274,42 @@ impl Service {
                 .iter()
                 .any(|&(r, _)| listed(&self.resource_types[usize::from(r)].condition_keys))
     }
+
+    /// The positions in [`Service::condition_keys`] of the keys that `key`
+    /// matches (usually one), for repeated [`Service::action_supports_key_at`]
+    /// checks without matching names again.
+    pub fn condition_key_positions<'a>(&'a self, key: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.condition_keys
+            .iter()
+            .enumerate()
+            .filter(move |(_, k)| k.matches(key))
+            .map(|(i, _)| i)
+    }
+
+    /// Whether `action` supports the condition key at `position` in
+    /// [`Service::condition_keys`] (listed for the action or for one of its
+    /// resource types): [`Service::action_supports_key`] by position.
+    pub fn action_supports_key_at(&self, action: &Action, position: usize) -> bool {
+        let listed = |indexes: &[u16]| indexes.iter().any(|&i| usize::from(i) == position);
+        listed(&action.condition_keys)
+            || action
+                .resource_types
+                .iter()
+                .any(|&(r, _)| listed(&self.resource_types[usize::from(r)].condition_keys))
+    }
 }
 
+/// Lexicographic order of the ASCII-lowercased bytes (a plain loop: this is
+/// the inner step of every action look-up).
 fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// IAM's wildcard match: `*` matches any run of characters, `?` any one

@@ -31,7 +31,10 @@ pub(super) enum Resolved {
 
 /// The catalog actions the items name, or `None` when that is unknown or
 /// too broad.
-pub(super) fn expand(ctx: &Ctx<'_, '_>, items: &[Item<'_>]) -> Option<Vec<(&'static Service, &'static Action)>> {
+pub(super) fn expand(
+    ctx: &Ctx<'_, '_>,
+    items: &[Item<'_>],
+) -> Option<Vec<(&'static Service, &'static Action)>> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match item.resolved {
@@ -43,7 +46,10 @@ pub(super) fn expand(ctx: &Ctx<'_, '_>, items: &[Item<'_>]) -> Option<Vec<(&'sta
                     if !wildcard_match(service_pattern, service.prefix) {
                         continue;
                     }
-                    let matching = service.actions.iter().filter(|a| wildcard_match(name_pattern, a.name));
+                    let matching = service
+                        .actions
+                        .iter()
+                        .filter(|a| wildcard_match(name_pattern, a.name));
                     out.extend(matching.map(|a| (service, a)));
                     if out.len() > EXPANSION_LIMIT {
                         return None;
@@ -93,7 +99,10 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
     if text == "*" {
         return Resolved::All;
     }
-    let Some((prefix, name)) = text.split_once(':').filter(|(p, n)| !p.is_empty() && !n.is_empty()) else {
+    let Some((prefix, name)) = text
+        .split_once(':')
+        .filter(|(p, n)| !p.is_empty() && !n.is_empty())
+    else {
         ctx.emit(
             Check::INVALID_ACTION,
             Target::Value(node),
@@ -148,7 +157,10 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
             ctx.emit(
                 Check::INVALID_ACTION,
                 Target::Value(node),
-                format!("action `{text}` does not exist in service `{}`{hint}", service.prefix),
+                format!(
+                    "action `{text}` does not exist in service `{}`{hint}",
+                    service.prefix
+                ),
             );
             Resolved::Unknown
         }
@@ -158,7 +170,17 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
 // An action listed twice, or already matched by a wildcard of the same
 // statement, adds nothing (Access Analyzer REDUNDANT_ACTION).
 fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
+    let any_wildcard = items.iter().any(|i| i.text.contains(['*', '?']));
     for (j, b) in items.iter().enumerate() {
+        if !any_wildcard
+            && !items
+                .get(..j)
+                .unwrap_or_default()
+                .iter()
+                .any(|a| a.text.len() == b.text.len() && a.text.eq_ignore_ascii_case(b.text))
+        {
+            continue;
+        }
         if matches!(b.resolved, Resolved::Unknown) {
             continue;
         }

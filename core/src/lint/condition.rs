@@ -139,7 +139,10 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
             ctx.emit(
                 Check::DATA_TYPE_MISMATCH,
                 Target::Value(cond),
-                format!("`Condition` must be an object, found {}", doc.node(cond).type_name()),
+                format!(
+                    "`Condition` must be an object, found {}",
+                    doc.node(cond).type_name()
+                ),
             );
             return;
         }
@@ -232,8 +235,11 @@ fn operator_rules(ctx: &mut Ctx<'_, '_>, block: NodeId, name: &str, op: Operator
 
 /// Resolves a condition key: global `aws:` keys from the hand-kept list,
 /// others from the service's keys. Reports unknown keys.
-fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<ConditionKey> {
-    let Some((prefix, rest)) = key.split_once(':').filter(|(p, r)| !p.is_empty() && !r.is_empty()) else {
+fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(ConditionKey, Positions)> {
+    let Some((prefix, rest)) = key
+        .split_once(':')
+        .filter(|(p, r)| !p.is_empty() && !r.is_empty())
+    else {
         ctx.emit(
             Check::INVALID_CONDITION_KEY_FORMAT,
             Target::Key(k),
@@ -253,7 +259,7 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<ConditionK
                         format!("`{key}` is deprecated; use `aws:PrincipalArn`"),
                     );
                 }
-                Some(*found)
+                Some((*found, Positions::default()))
             }
             None => {
                 let hint = closest(key, catalog.global_keys().iter().map(|g| g.name))
@@ -276,8 +282,19 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<ConditionK
             );
             return None;
         };
-        match service.condition_key(key) {
-            Some(found) => Some(*found),
+        let mut positions = Positions {
+            service: Some(service),
+            ..Positions::default()
+        };
+        for p in service.condition_key_positions(key) {
+            if let Some(slot) = positions.at.get_mut(positions.len) {
+                *slot = p;
+                positions.len += 1;
+            }
+        }
+        let first = positions.at.get(..positions.len).unwrap_or_default().first();
+        match first.and_then(|&p| service.condition_keys.get(p)) {
+            Some(found) => Some((*found, positions)),
             None => {
                 let hint = closest(key, service.condition_keys.iter().map(|c| c.name))
                     .map(|s| format!("; did you mean `{s}`?"))
@@ -285,7 +302,10 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<ConditionK
                 ctx.emit(
                     Check::INVALID_SERVICE_CONDITION_KEY,
                     Target::Key(k),
-                    format!("condition key `{key}` does not exist in service `{}`{hint}", service.prefix),
+                    format!(
+                        "condition key `{key}` does not exist in service `{}`{hint}",
+                        service.prefix
+                    ),
                 );
                 None
             }
@@ -293,16 +313,25 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<ConditionK
     }
 }
 
+/// Where a service key sits in its service's key list (a key name can match
+/// more than one pattern; four is plenty).
+#[derive(Default)]
+struct Positions {
+    service: Option<&'static crate::catalog::Service>,
+    at: [usize; 4],
+    len: usize,
+}
+
 fn check_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, op_name: &str, op: Operator) {
     let known = resolve_key(ctx, k, key);
     let values = check_values(ctx, k, key, op_name, op);
-    let Some(known) = known else {
+    let Some((known, positions)) = known else {
         return;
     };
     key_type_rules(ctx, k, key, op_name, op, &known);
     if values > 0 {
         service_request_key(ctx, stmt, k, key, op_name, op, &known);
-        unsupported_actions(ctx, stmt, k, key);
+        unsupported_actions(ctx, stmt, k, key, &positions);
     }
 }
 
@@ -312,7 +341,14 @@ fn check_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, op_na
 // need `ForAllValues`/`ForAnyValue`; `ForAllValues` on a single-valued key is
 // true when the key is absent (IAM User Guide, "Single-valued vs.
 // multivalued context keys").
-fn key_type_rules(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op_name: &str, op: Operator, known: &ConditionKey) {
+fn key_type_rules(
+    ctx: &mut Ctx<'_, '_>,
+    k: NodeId,
+    key: &str,
+    op_name: &str,
+    op: Operator,
+    known: &ConditionKey,
+) {
     if op.family != Family::Null {
         let allowed: &[Family] = match known.key_type {
             KeyType::String => &[Family::String],
@@ -396,16 +432,20 @@ fn service_request_key(
 // Authorization Reference lists it for; for other actions the condition is
 // not evaluated as intended (Access Analyzer UNSUPPORTED_ACTION_FOR_CONDITION_KEY).
 // Global `aws:` keys are left out: they apply to every request.
-fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str) {
-    if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
-        return;
-    }
+fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, positions: &Positions) {
+    let Some(key_service) = positions.service else {
+        return; // a global key
+    };
     let Some(actions) = stmt.expanded_actions(ctx) else {
         return;
     };
+    let at = positions.at.get(..positions.len).unwrap_or_default();
+    let supports = |s: &crate::catalog::Service, a: &crate::catalog::Action| {
+        std::ptr::eq(s, key_service) && at.iter().any(|&p| s.action_supports_key_at(a, p))
+    };
     let unsupported: Vec<(&str, &str)> = actions
         .iter()
-        .filter(|(s, a)| !s.action_supports_key(a, key))
+        .filter(|(s, a)| !supports(s, a))
         .map(|(s, a)| (s.prefix, a.name))
         .collect();
     if unsupported.is_empty() {
@@ -539,8 +579,16 @@ fn check_value(ctx: &mut Ctx<'_, '_>, v: NodeId, op_name: &str, op: Operator) {
             Check::TYPE_MISMATCH_DATE,
             "an ISO 8601 date (`2024-01-31` or `2024-01-31T12:00:00Z`) or epoch seconds",
         ),
-        Family::Ip => (is_ip_range(text), Check::TYPE_MISMATCH_IP_RANGE, "an IP address or CIDR range"),
-        Family::Binary => (is_base64(text), Check::TYPE_MISMATCH_STRING, "a base64-encoded value"),
+        Family::Ip => (
+            is_ip_range(text),
+            Check::TYPE_MISMATCH_IP_RANGE,
+            "an IP address or CIDR range",
+        ),
+        Family::Binary => (
+            is_base64(text),
+            Check::TYPE_MISMATCH_STRING,
+            "a base64-encoded value",
+        ),
         Family::String => {
             if !op.like && text.contains(['*', '?']) {
                 let like = op_name.replacen("Equals", "Like", 1).replace("IgnoreCase", "");
@@ -565,7 +613,9 @@ fn check_value(ctx: &mut Ctx<'_, '_>, v: NodeId, op_name: &str, op: Operator) {
 
 fn is_number(text: &str) -> bool {
     !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
         && text.parse::<f64>().is_ok()
 }
 

@@ -279,7 +279,10 @@ impl<'a> Reader<'a> {
     fn unexpected(&self, expected: &str) -> SyntaxError {
         match self.text.get(self.pos..).and_then(|rest| rest.chars().next()) {
             None => self.error(format!("unexpected end of input, expected {expected}")),
-            Some(c) => self.error(format!("unexpected `{}`, expected {expected}", c.escape_default())),
+            Some(c) => self.error(format!(
+                "unexpected `{}`, expected {expected}",
+                c.escape_default()
+            )),
         }
     }
 

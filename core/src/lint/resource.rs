@@ -74,9 +74,13 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         return None;
     };
     let mut fields = rest.splitn(5, ':');
-    let (Some(partition), Some(service_name), Some(region), Some(account), Some(resource)) =
-        (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
-    else {
+    let (Some(partition), Some(service_name), Some(region), Some(account), Some(resource)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
         ctx.emit(
             Check::MISSING_ARN_FIELD,
             Target::Value(node),
@@ -103,7 +107,11 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         }
     };
     if has_wildcard(service_name) {
-        return Some(Parts { service: None, resource, typed: false });
+        return Some(Parts {
+            service: None,
+            resource,
+            typed: false,
+        });
     }
     if service_name.bytes().any(|b| b.is_ascii_uppercase()) {
         ctx.emit(
@@ -125,13 +133,19 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         return None;
     };
     let types = &service.resource_types;
-    // Field usage over the service's formats: (every type has it, no type has it).
-    let usage = |field: usize| {
-        let has = |pattern: &str| pattern.split(':').nth(field).is_some_and(|f| !f.is_empty());
-        (types.iter().all(|t| has(t.arn_pattern)), !types.iter().any(|t| has(t.arn_pattern)))
-    };
-    let (region_required, region_forbidden) = usage(3);
-    let (account_required, account_forbidden) = usage(4);
+    // Field usage over the service's formats: whether every type has a
+    // region (account), and whether none has.
+    let (mut region_required, mut region_forbidden) = (true, true);
+    let (mut account_required, mut account_forbidden) = (true, true);
+    for t in types {
+        let mut fields = t.arn_pattern.split(':').skip(3);
+        let has_region = fields.next().is_some_and(|f| !f.is_empty());
+        let has_account = fields.next().is_some_and(|f| !f.is_empty());
+        region_required &= has_region;
+        region_forbidden &= !has_region;
+        account_required &= has_account;
+        account_forbidden &= !has_account;
+    }
     let mut ok = true;
     if !has_wildcard(region) && !types.is_empty() {
         if region.is_empty() && region_required {
@@ -187,7 +201,12 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         let shapes: Vec<String> = types
             .iter()
             .take(4)
-            .map(|t| format!("`{}`", t.arn_pattern.split(':').skip(5).collect::<Vec<_>>().join(":")))
+            .map(|t| {
+                format!(
+                    "`{}`",
+                    t.arn_pattern.split(':').skip(5).collect::<Vec<_>>().join(":")
+                )
+            })
             .collect();
         let more = if types.len() > 4 { ", ..." } else { "" };
         ctx.emit(
@@ -200,7 +219,11 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         );
         return None;
     }
-    Some(Parts { service: Some(service), resource, typed })
+    Some(Parts {
+        service: Some(service),
+        resource,
+        typed,
+    })
 }
 
 fn rotation_checks(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &str, parts: &Parts<'_>) {
@@ -210,7 +233,10 @@ fn rotation_checks(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &s
     if service.prefix == "secretsmanager" {
         secret_without_suffix(ctx, node, arn, parts.resource);
     }
-    if service.prefix == "kms" && parts.resource.starts_with("alias/") && kms_alias_as_key(ctx, stmt, node, arn) {
+    if service.prefix == "kms"
+        && parts.resource.starts_with("alias/")
+        && kms_alias_as_key(ctx, stmt, node, arn)
+    {
         return;
     }
     if parts.typed {
@@ -295,7 +321,11 @@ pub(super) fn list_names(prefix: &str, names: &[&str]) -> String {
 // of the statement's actions can apply to grants nothing (IAM User Guide,
 // "Actions, resources, and condition keys for AWS services").
 fn resource_type_mismatch(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &str) {
-    if stmt.actions.iter().any(|a| matches!(a.resolved, Resolved::All | Resolved::Unknown)) {
+    if stmt
+        .actions
+        .iter()
+        .any(|a| matches!(a.resolved, Resolved::All | Resolved::Unknown))
+    {
         return;
     }
     let Some(actions) = stmt.expanded_actions(ctx) else {
@@ -368,7 +398,12 @@ fn redundant_resources(ctx: &mut Ctx<'_, '_>, list: &[(NodeId, &str)]) {
     }
     for (j, &(node, b)) in list.iter().enumerate() {
         let cover = list.iter().enumerate().find(|&(i, &(_, a))| {
-            i != j && if a == b { i < j } else { has_wildcard(a) && arn_wildcard_match(a, b) }
+            i != j
+                && if a == b {
+                    i < j
+                } else {
+                    has_wildcard(a) && arn_wildcard_match(a, b)
+                }
         });
         if let Some((_, &(_, a))) = cover {
             let why = if a == b {

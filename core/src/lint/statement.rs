@@ -97,7 +97,11 @@ fn unknown_element(ctx: &mut Ctx<'_, '_>, member: NodeId, known: &[&str], place:
         Some(s) => format!("; did you mean `{s}`?"),
         None => format!(
             ", expected one of {}",
-            known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     ctx.emit(
@@ -203,7 +207,10 @@ pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
             ctx.emit(
                 Check::DATA_TYPE_MISMATCH,
                 Target::Value(id),
-                format!("a statement must be an object, found {}", doc.node(id).type_name()),
+                format!(
+                    "a statement must be an object, found {}",
+                    doc.node(id).type_name()
+                ),
             );
             continue;
         }
@@ -266,20 +273,22 @@ fn same_value(doc: &Document<'_>, a: NodeId, b: NodeId, ignore_sid: bool) -> boo
         (Value::Object(ra), Value::Object(rb)) => {
             let members = |r: &std::ops::Range<NodeId>| {
                 r.clone()
-                    .filter(|&m| !(ignore_sid && doc.node(m).key.as_deref() == Some("Sid")))
-                    .collect::<Vec<_>>()
+                    .filter(move |&m| !(ignore_sid && doc.node(m).key.as_deref() == Some("Sid")))
             };
-            let (ma, mb) = (members(ra), members(rb));
-            ma.len() == mb.len()
-                && ma.iter().all(|&x| {
+            members(ra).count() == members(rb).count()
+                && members(ra).all(|x| {
                     let key = doc.node(x).key.as_deref();
-                    mb.iter()
-                        .find(|&&y| doc.node(y).key.as_deref() == key)
-                        .is_some_and(|&y| same_value(doc, x, y, false))
+                    members(rb)
+                        .find(|&y| doc.node(y).key.as_deref() == key)
+                        .is_some_and(|y| same_value(doc, x, y, false))
                 })
         }
         (Value::Array(ra), Value::Array(rb)) => {
-            ra.len() == rb.len() && ra.clone().zip(rb.clone()).all(|(x, y)| same_value(doc, x, y, false))
+            ra.len() == rb.len()
+                && ra
+                    .clone()
+                    .zip(rb.clone())
+                    .all(|(x, y)| same_value(doc, x, y, false))
         }
         (x, y) => x == y,
     }
@@ -347,7 +356,14 @@ fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) {
     check_effect(ctx, &mut stmt, get("Effect"));
     check_principals(ctx, &stmt);
     pair(ctx, &stmt, stmt.action, stmt.not_action, "Action", "NotAction");
-    pair(ctx, &stmt, stmt.resource, stmt.not_resource, "Resource", "NotResource");
+    pair(
+        ctx,
+        &stmt,
+        stmt.resource,
+        stmt.not_resource,
+        "Resource",
+        "NotResource",
+    );
     if stmt.action.is_none() && stmt.not_action.is_none() {
         ctx.emit(
             Check::MISSING_ACTION,
@@ -474,7 +490,10 @@ fn check_effect(ctx: &mut Ctx<'_, '_>, stmt: &mut Stmt<'_>, effect: Option<NodeI
         None => ctx.emit(
             Check::DATA_TYPE_MISMATCH,
             Target::Value(effect),
-            format!("`Effect` must be a string, found {}", ctx.node(effect).type_name()),
+            format!(
+                "`Effect` must be a string, found {}",
+                ctx.node(effect).type_name()
+            ),
         ),
     }
 }
@@ -486,7 +505,10 @@ fn check_effect(ctx: &mut Ctx<'_, '_>, stmt: &mut Stmt<'_>, effect: Option<NodeI
 fn check_principals(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     match ctx.kind {
         Kind::Identity => {
-            for (id, name) in [(stmt.principal, "Principal"), (stmt.not_principal, "NotPrincipal")] {
+            for (id, name) in [
+                (stmt.principal, "Principal"),
+                (stmt.not_principal, "NotPrincipal"),
+            ] {
                 if let Some(id) = id {
                     ctx.emit(
                         Check::UNSUPPORTED_PRINCIPAL,
@@ -637,7 +659,8 @@ const SOURCE_KEYS: [&str; 4] = [
 ];
 
 fn has_key(keys: &[&str], wanted: &[&str]) -> bool {
-    keys.iter().any(|k| wanted.iter().any(|w| w.eq_ignore_ascii_case(k)))
+    keys.iter()
+        .any(|k| wanted.iter().any(|w| w.eq_ignore_ascii_case(k)))
 }
 
 // Confused deputy: a resource policy that allows a service principal should
@@ -735,7 +758,10 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     let scoped = has_key(&stmt.condition_keys(ctx), &["iam:PassedToService"]);
     let check_star = star_resource && !scoped;
     if let Some(action) = stmt.action {
-        let explicit = stmt.actions.iter().find(|a| a.text.eq_ignore_ascii_case(PASS_ROLE));
+        let explicit = stmt
+            .actions
+            .iter()
+            .find(|a| a.text.eq_ignore_ascii_case(PASS_ROLE));
         let star = stmt
             .actions
             .iter()
@@ -771,7 +797,10 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
         let (check, what) = if not_resource {
             (Check::PASS_ROLE_WITH_NOTACTION_AND_NOTRESOURCE, "`NotResource`")
         } else if check_star {
-            (Check::PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOTACTION, "`\"*\"` as resource")
+            (
+                Check::PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOTACTION,
+                "`\"*\"` as resource",
+            )
         } else {
             return;
         };

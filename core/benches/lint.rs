@@ -1,0 +1,51 @@
+//! `cargo bench -p rotation-policy-core --bench lint`
+//!
+//! Linting the alternating-users + KMS key execution role policy (about
+//! 1.2 KB, every ARN concrete), next to the baseline in the same run:
+//! serde_json parsing the same text into `serde_json::Value`. Target: lint at
+//! most 4x the baseline. The catalog is loaded before the measurement (once
+//! per process, as in the CLI) and its load is measured on its own.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use rotation_policy_core::catalog::Catalog;
+use rotation_policy_core::lint::{lint, LintOptions, PolicyType};
+use rotation_policy_core::{Kms, RotationSpec, Strategy};
+
+fn role_policy() -> String {
+    RotationSpec::builder(Strategy::AlternatingUsers)
+        .account("111122223333")
+        .secret("arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf")
+        .function("arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db")
+        .superuser_secret("arn:aws:secretsmanager:us-east-1:111122223333:secret:admin-XyZ123")
+        .kms(Kms::Key(
+            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab".to_owned(),
+        ))
+        .build()
+        .expect("the benchmark spec is valid")
+        .execution_role_policy_json()
+}
+
+fn benches(c: &mut Criterion) {
+    let policy = role_policy();
+    let options = LintOptions {
+        policy_type: PolicyType::Identity,
+    };
+    // Load the catalog outside the measurement, and make sure the input is clean.
+    assert!(lint(policy.as_bytes(), &options).is_empty());
+    let mut group = c.benchmark_group(format!("lint_role_policy_{}_bytes", policy.len()));
+    group.bench_function("serde_json_value_baseline", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&policy)).expect("valid JSON"))
+    });
+    group.bench_function("lint", |b| {
+        b.iter(|| lint(black_box(policy.as_bytes()), &options))
+    });
+    group.finish();
+    c.bench_function("catalog_parse_embedded", |b| {
+        b.iter(|| Catalog::parse_embedded().expect("embedded catalog parses"))
+    });
+}
+
+criterion_group!(lint_benches, benches);
+criterion_main!(lint_benches);
