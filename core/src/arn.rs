@@ -197,6 +197,10 @@ impl AccountId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The account id's digits, without a copy.
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
 impl fmt::Display for AccountId {
@@ -339,6 +343,10 @@ impl Arn {
     /// The whole ARN.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+    /// The whole ARN, without a copy.
+    pub fn into_string(self) -> String {
+        self.text
     }
     /// The partition.
     pub fn partition(&self) -> Partition {
@@ -500,6 +508,10 @@ impl SecretArn {
     pub fn as_str(&self) -> &str {
         self.arn.as_str()
     }
+    /// The whole ARN text, without a copy.
+    pub fn into_string(self) -> String {
+        self.arn.into_string()
+    }
     /// Whether the ARN carries the 6-character suffix.
     pub fn suffix(&self) -> SecretSuffix {
         self.suffix
@@ -568,6 +580,10 @@ impl FunctionArn {
     pub fn as_str(&self) -> &str {
         self.arn.as_str()
     }
+    /// The whole ARN text, without a copy.
+    pub fn into_string(self) -> String {
+        self.arn.into_string()
+    }
     /// The version or alias, if the ARN is qualified.
     pub fn qualifier(&self) -> Option<&str> {
         self.qualifier.clone().map(|r| &self.arn.as_str()[r])
@@ -619,6 +635,10 @@ impl KmsKeyArn {
     /// The whole ARN text.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
+    }
+    /// The whole ARN text, without a copy.
+    pub fn into_string(self) -> String {
+        self.0.into_string()
     }
 }
 

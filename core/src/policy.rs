@@ -241,8 +241,15 @@ impl PolicyDocument {
 
     /// Pretty-prints the document: 2-space indent, AWS's key order.
     pub fn to_json_pretty(&self) -> String {
-        // Serializing owned strings, enums and ordered maps cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        // Room for a typical pretty statement (about 300 bytes), so that
+        // the buffer does not grow by doubling from serde_json's 128 bytes.
+        let mut out = Vec::with_capacity(128 + 384 * self.statements().len());
+        // Serializing owned strings, enums and ordered maps cannot fail, and
+        // serde_json writes UTF-8.
+        match serde_json::to_writer_pretty(&mut out, self) {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     }
 
     /// The statements, whichever form they were written in.

@@ -659,31 +659,32 @@ impl RotationSpecBuilder {
             }
         }
 
+        // The parsed values own their text: move it into the spec.
         let superuser_secret = match (superuser_secret, strategy) {
-            (Some(s), _) => Some(Slot::Given(s.as_str().to_owned())),
+            (Some(s), _) => Some(Slot::Given(s.into_string())),
             (None, Strategy::AlternatingUsers) => Some(Slot::Placeholder(Placeholder::SuperuserSecretArn)),
             (None, Strategy::SingleUser) => None,
         };
         let kms = match (&self.kms, kms_key) {
-            (_, Some(key)) => Some(Slot::Given(key.as_str().to_owned())),
+            (_, Some(key)) => Some(Slot::Given(key.into_string())),
             (Kms::CustomerManaged, None) => Some(Slot::Placeholder(Placeholder::KmsKeyArn)),
             _ => None,
         };
-        let slot = |given: Option<&str>, placeholder| match given {
-            Some(s) => Slot::Given(s.to_owned()),
+        let slot = |given: Option<String>, placeholder| match given {
+            Some(s) => Slot::Given(s),
             None => Slot::Placeholder(placeholder),
         };
         Ok(RotationSpec {
             strategy,
-            account: slot(account.as_ref().map(AccountId::as_str), Placeholder::AccountId),
-            secret: slot(secret.as_ref().map(SecretArn::as_str), Placeholder::SecretArn),
+            account: slot(account.map(AccountId::into_string), Placeholder::AccountId),
+            secret: slot(secret.map(SecretArn::into_string), Placeholder::SecretArn),
             function: slot(
-                function.as_ref().map(FunctionArn::as_str),
+                function.map(FunctionArn::into_string),
                 Placeholder::RotationLambdaArn,
             ),
             superuser_secret,
             kms,
-            superuser_kms: superuser_kms.map(|k| k.as_str().to_owned()),
+            superuser_kms: superuser_kms.map(KmsKeyArn::into_string),
             vpc: self.vpc.unwrap_or(true),
             source_arn: self.source_arn.unwrap_or(false),
             profile: self.profile.unwrap_or_default(),
