@@ -13,6 +13,7 @@ mod check;
 mod exit;
 mod generate;
 mod input;
+mod lint;
 mod spec_args;
 
 fn cli() -> Command {
@@ -23,6 +24,7 @@ fn cli() -> Command {
         .arg_required_else_help(true)
         .subcommand(generate::command())
         .subcommand(check::command())
+        .subcommand(lint::command())
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     match matches.subcommand() {
         Some(("generate", sub)) => generate::run(sub),
         Some(("check", sub)) => check::run(sub),
+        Some(("lint", sub)) => lint::run(sub),
         _ => exit::usage("unknown subcommand; run `rotation-policy --help`"),
     }
 }

@@ -25,28 +25,31 @@ fn concrete(json: &str) -> String {
     render(json, &values).expect("placeholders fill")
 }
 
-fn spec(
+/// One option combination.
+struct Combo<'a> {
     strategy: Strategy,
     profile: Profile,
-    kms: &Kms,
+    kms: &'a Kms,
     superuser: bool,
     superuser_kms: bool,
     vpc: bool,
     source_arn: bool,
-    function: &str,
-) -> Option<RotationSpec> {
-    let mut builder = RotationSpec::builder(strategy)
+    function: &'a str,
+}
+
+fn spec(c: &Combo<'_>) -> Option<RotationSpec> {
+    let mut builder = RotationSpec::builder(c.strategy)
         .account(ACCOUNT)
         .secret(SECRET)
-        .function(function)
-        .kms(kms.clone())
-        .vpc(vpc)
-        .source_arn(source_arn)
-        .profile(profile);
-    if superuser {
+        .function(c.function)
+        .kms(c.kms.clone())
+        .vpc(c.vpc)
+        .source_arn(c.source_arn)
+        .profile(c.profile);
+    if c.superuser {
         builder = builder.superuser_secret(SUPERUSER);
     }
-    if superuser_kms {
+    if c.superuser_kms {
         builder = builder.superuser_kms(KEY2);
     }
     builder.build().ok()
@@ -72,16 +75,16 @@ fn recommended_outputs_lint_clean_for_every_combination() {
                     for vpc in [false, true] {
                         for source_arn in [false, true] {
                             for function in &functions {
-                                let Some(spec) = spec(
+                                let Some(spec) = spec(&Combo {
                                     strategy,
-                                    Profile::Recommended,
+                                    profile: Profile::Recommended,
                                     kms,
                                     superuser,
                                     superuser_kms,
                                     vpc,
                                     source_arn,
                                     function,
-                                ) else {
+                                }) else {
                                     // A contradiction the builder rejects (superuser_kms without a
                                     // superuser secret for single_user).
                                     continue;
@@ -128,16 +131,16 @@ fn placeholders_in_generated_documents_are_reported_as_warnings() {
 
 #[test]
 fn aws_doc_2021_role_policy_uses_source_account_in_an_identity_policy() {
-    let spec = spec(
-        Strategy::AlternatingUsers,
-        Profile::AwsDoc2021,
-        &Kms::Key(KEY.to_owned()),
-        true,
-        false,
-        true,
-        false,
-        FUNCTION,
-    )
+    let spec = spec(&Combo {
+        strategy: Strategy::AlternatingUsers,
+        profile: Profile::AwsDoc2021,
+        kms: &Kms::Key(KEY.to_owned()),
+        superuser: true,
+        superuser_kms: false,
+        vpc: true,
+        source_arn: false,
+        function: FUNCTION,
+    })
     .expect("valid spec");
     let json = spec.execution_role_policy_json();
     let findings = lint(

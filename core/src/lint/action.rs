@@ -31,13 +31,18 @@ pub(super) enum Resolved {
 
 /// The catalog actions the items name, or `None` when that is unknown or
 /// too broad.
+///
+/// With `skip_unknown`, invalid names (already reported) are left out instead
+/// of making the whole expansion unknown.
 pub(super) fn expand(
     ctx: &Ctx<'_, '_>,
     items: &[Item<'_>],
+    skip_unknown: bool,
 ) -> Option<Vec<(&'static Service, &'static Action)>> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match item.resolved {
+            Resolved::Unknown if skip_unknown => {}
             Resolved::One(s, a) => out.push((s, a)),
             Resolved::Pattern => {
                 let (service_pattern, name_pattern) = item.text.split_once(':')?;

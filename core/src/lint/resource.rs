@@ -280,7 +280,7 @@ fn secret_without_suffix(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &str, resourc
 // control access to KMS keys"; Service Authorization Reference: these
 // actions list only the `key` resource type).
 fn kms_alias_as_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &str) -> bool {
-    let Some(actions) = stmt.expanded_actions(ctx) else {
+    let Some(actions) = stmt.known_actions(ctx) else {
         return false;
     };
     let key_only: Vec<&str> = actions

@@ -47,12 +47,16 @@ impl Stmt<'_> {
     pub fn expanded_actions(&self, ctx: &Ctx<'_, '_>) -> Option<&[(&'static Service, &'static Action)]> {
         self.expanded
             .get_or_init(|| {
-                if self.action.is_none() {
-                    return None;
-                }
-                action::expand(ctx, &self.actions)
+                self.action?;
+                action::expand(ctx, &self.actions, false)
             })
             .as_deref()
+    }
+
+    /// Like [`Stmt::expanded_actions`], but leaving out invalid names.
+    pub fn known_actions(&self, ctx: &Ctx<'_, '_>) -> Option<Vec<(&'static Service, &'static Action)>> {
+        self.action?;
+        action::expand(ctx, &self.actions, true)
     }
 
     /// The condition keys the statement's `Condition` names (any operator).

@@ -1,0 +1,372 @@
+//! `rotation-policy lint`: check IAM policy documents and report findings
+//! with Access Analyzer's issue codes. Every rule lives in
+//! `rotation_policy_core::lint`; this module reads files and renders.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use rotation_policy_core::lint::{lint, Check, Finding, LintOptions, PolicyType, Severity};
+use serde_json::{json, Value};
+
+use crate::exit;
+use crate::input::{read_input, MAX_INPUT_BYTES};
+
+const FILES: &str = "FILE";
+const TYPE: &str = "type";
+const FORMAT: &str = "format";
+const FAIL_ON: &str = "fail-on";
+
+/// The `lint` subcommand's arguments.
+pub fn command() -> Command {
+    Command::new("lint")
+        .about("Lint IAM policy documents (identity or resource policies) with Access Analyzer's check codes")
+        .long_about(format!(
+            "Lint IAM policy documents: JSON syntax, policy grammar, actions, resource ARNs and condition \
+             keys against the Service Authorization Reference, with Access Analyzer's issue codes, plus \
+             checks for mistakes that break secret rotation. Files are read whole, up to {} MiB each. \
+             Exit 0 when no finding is at or above --fail-on, 1 when one is, 2 on usage errors or \
+             unreadable files.",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ))
+        .arg(
+            Arg::new(FILES)
+                .value_name("FILE")
+                .required(true)
+                .num_args(1..)
+                .action(ArgAction::Append)
+                .help("Policy documents to lint; `-` reads stdin"),
+        )
+        .arg(
+            Arg::new(TYPE)
+                .long(TYPE)
+                .value_name("TYPE")
+                .value_parser(PossibleValuesParser::new(["identity", "resource", "auto"]))
+                .default_value("auto")
+                .help("Policy type; `auto` takes a document with `Principal` for a resource policy"),
+        )
+        .arg(
+            Arg::new(FORMAT)
+                .long(FORMAT)
+                .value_name("FORMAT")
+                .value_parser(PossibleValuesParser::new(["text", "json", "sarif"]))
+                .default_value("text")
+                .help("Output format"),
+        )
+        .arg(
+            Arg::new(FAIL_ON)
+                .long(FAIL_ON)
+                .value_name("SEVERITY")
+                .value_parser(PossibleValuesParser::new([
+                    "error",
+                    "security-warning",
+                    "warning",
+                    "suggestion",
+                ]))
+                .default_value("error")
+                .help("Exit 1 when a finding is at or above this severity"),
+        )
+}
+
+/// One linted file.
+struct Linted {
+    name: String,
+    source: Vec<u8>,
+    findings: Vec<Finding>,
+}
+
+/// Runs `lint`.
+pub fn run(matches: &ArgMatches) -> ExitCode {
+    let arg = |id: &str| {
+        matches
+            .get_one::<String>(id)
+            .map(String::as_str)
+            .unwrap_or_default()
+    };
+    let policy_type = PolicyType::from_name(arg(TYPE)).unwrap_or_default();
+    let fail_on = Severity::from_name(arg(FAIL_ON)).unwrap_or(Severity::Error);
+    let options = LintOptions { policy_type };
+    let mut unreadable = false;
+    let mut linted = Vec::new();
+    for path in matches.get_many::<String>(FILES).into_iter().flatten() {
+        match read_input(path) {
+            Ok(source) => {
+                let findings = lint(&source, &options);
+                let name = if path == "-" {
+                    "<stdin>".to_owned()
+                } else {
+                    path.clone()
+                };
+                linted.push(Linted {
+                    name,
+                    source,
+                    findings,
+                });
+            }
+            Err(message) => {
+                // One line per unreadable file; the others are still linted.
+                let _ = exit::usage(&message);
+                unreadable = true;
+            }
+        }
+    }
+    let output = match arg(FORMAT) {
+        "json" => render_json(&linted),
+        "sarif" => render_sarif(&linted),
+        _ => render_text(
+            &linted,
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ),
+    };
+    let code = exit::print_stdout(&output);
+    if code != ExitCode::from(exit::SUCCESS) {
+        return code;
+    }
+    if unreadable {
+        ExitCode::from(exit::USAGE)
+    } else if linted
+        .iter()
+        .flat_map(|l| &l.findings)
+        .any(|f| f.severity >= fail_on)
+    {
+        ExitCode::from(exit::FAILURE)
+    } else {
+        ExitCode::from(exit::SUCCESS)
+    }
+}
+
+/// rustc-style text: severity, code, message, `file:line:col`, the source
+/// line with the finding underlined.
+fn render_text(linted: &[Linted], color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    let mut counts = [0usize; 4];
+    for file in linted {
+        let text = String::from_utf8_lossy(&file.source);
+        for finding in &file.findings {
+            counts[Severity::ALL
+                .iter()
+                .position(|&s| s == finding.severity)
+                .unwrap_or(0)] += 1;
+            let level = match finding.severity {
+                Severity::Error => Level::ERROR,
+                Severity::SecurityWarning => Level::WARNING.with_name(Some("security warning")),
+                Severity::Warning => Level::WARNING,
+                Severity::Suggestion => Level::HELP.with_name(Some("suggestion")),
+            };
+            let (line_text, span) = line_of(&text, finding);
+            let label = if finding.pointer.is_empty() {
+                "the document".to_owned()
+            } else {
+                format!("at `{}`", finding.pointer)
+            };
+            let title = level.primary_title(&finding.message).id(finding.code);
+            let report = [title.element(
+                Snippet::source(line_text)
+                    .line_start(finding.line)
+                    .path(&file.name)
+                    .annotation(AnnotationKind::Primary.span(span).label(&label)),
+            )];
+            let _ = writeln!(out, "{}\n", renderer.render(&report));
+        }
+    }
+    let total: usize = counts.iter().sum();
+    if total > 0 {
+        let parts: Vec<String> = Severity::ALL
+            .iter()
+            .zip(counts)
+            .filter(|&(_, n)| n > 0)
+            .map(|(s, n)| format!("{n} {}{}", s.label(), if n == 1 { "" } else { "s" }))
+            .collect();
+        let files = linted.iter().filter(|l| !l.findings.is_empty()).count();
+        let _ = writeln!(
+            out,
+            "{} in {files} of {} file{}",
+            parts.join(", "),
+            linted.len(),
+            if linted.len() == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+/// The source line a finding starts on, and the finding's span within it
+/// (cut at the line's end; at least one character, for the caret).
+fn line_of<'t>(text: &'t str, finding: &Finding) -> (&'t str, std::ops::Range<usize>) {
+    let start = floor_char_boundary(text, finding.span.start.min(text.len()));
+    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let line_end = text
+        .get(start..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    let line = text.get(line_start..line_end).unwrap_or_default();
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let from = start - line_start;
+    let to = finding
+        .span
+        .end
+        .saturating_sub(line_start)
+        .clamp(from, line.len());
+    let to = floor_char_boundary(line, to);
+    let to = if to > from {
+        to
+    } else {
+        line.get(from..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(from, |c| from + c.len_utf8())
+    };
+    (line, from..to)
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The JSON array DESIGN.md pins: one object per finding, keys in the
+/// documented order (written by hand: `json!` would sort them).
+fn render_json(linted: &[Linted]) -> String {
+    let string = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
+    let mut out = String::from("[");
+    let mut first = true;
+    for file in linted {
+        let name = string(&file.name);
+        for f in &file.findings {
+            out.push_str(if first { "\n  " } else { ",\n  " });
+            first = false;
+            let _ = write!(
+                out,
+                "{{\"file\": {name}, \"code\": {}, \"severity\": {}, \"message\": {}, \"pointer\": {}, \
+                 \"line\": {}, \"column\": {}}}",
+                string(f.code),
+                string(f.severity.as_str()),
+                string(&f.message),
+                string(&f.pointer),
+                f.line,
+                f.column
+            );
+        }
+    }
+    out.push_str(if first { "]\n" } else { "\n]\n" });
+    out
+}
+
+/// SARIF 2.1.0 (OASIS), for code scanning. Written with serde_json: the
+/// serde-sarif crate would bring strum_macros and typed-builder, and with
+/// them a second major version of syn. Findings map to SARIF levels `error`
+/// (error), `warning` (security warning, warning) and `note` (suggestion);
+/// the JSON pointer is the result's logical location.
+fn render_sarif(linted: &[Linted]) -> String {
+    let mut rules: Vec<&'static str> = Vec::new();
+    let mut results = Vec::new();
+    for file in linted {
+        for f in &file.findings {
+            let index = match rules.iter().position(|&r| r == f.code) {
+                Some(i) => i,
+                None => {
+                    rules.push(f.code);
+                    rules.len() - 1
+                }
+            };
+            results.push(json!({
+                "ruleId": f.code,
+                "ruleIndex": index,
+                "level": sarif_level(f.severity),
+                "message": {"text": f.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": file.name},
+                        "region": {"startLine": f.line, "startColumn": f.column}
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": f.pointer, "kind": "element"}]
+                }],
+                "properties": {"severity": f.severity.as_str()}
+            }));
+        }
+    }
+    let rules: Vec<Value> = rules
+        .into_iter()
+        .map(|code| {
+            let severity = Check::by_code(code).map_or(Severity::Error, |c| c.severity);
+            let own = Check::OWN.iter().any(|c| c.code == code);
+            json!({
+                "id": code,
+                "name": code,
+                "defaultConfiguration": {"level": sarif_level(severity)},
+                "properties": {
+                    "severity": severity.as_str(),
+                    "source": if own { "rotation-policy" } else { "IAM Access Analyzer policy check" },
+                    "tags": if severity == Severity::SecurityWarning { vec!["security"] } else { Vec::new() },
+                }
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "rotation-policy",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::SecurityWarning | Severity::Warning => "warning",
+        Severity::Suggestion => "note",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(span: std::ops::Range<usize>) -> Finding {
+        Finding {
+            code: "X",
+            severity: Severity::Error,
+            message: String::new(),
+            pointer: String::new(),
+            line: 1,
+            column: 1,
+            span,
+        }
+    }
+
+    #[test]
+    fn line_of_cuts_multiline_spans_and_keeps_a_caret() {
+        let text = "{\n  \"a\": {\n    \"b\": 1\n  }\n}";
+        let (line, span) = line_of(text, &finding(9..24));
+        assert_eq!(line, "  \"a\": {");
+        assert_eq!(span, 7..8);
+        let (line, span) = line_of("", &finding(0..1));
+        assert_eq!((line, span), ("", 0..0));
+        let (line, span) = line_of("ab\u{e9}", &finding(2..3));
+        assert_eq!((line, span), ("ab\u{e9}", 2..4));
+    }
+
+    #[test]
+    fn sarif_levels_cover_every_severity() {
+        let levels: Vec<&str> = Severity::ALL.iter().map(|&s| sarif_level(s)).collect();
+        assert_eq!(levels, ["error", "warning", "warning", "note"]);
+    }
+}
