@@ -108,10 +108,24 @@ impl RotationSpec {
     /// The CloudFormation template fragment (JSON, pretty-printed) that
     /// deploys this spec's execution role and invoke permission.
     pub fn cloudformation_json(&self) -> String {
+        let role_policy = self.execution_role_policy_json();
+        let mut permission_values = vec![self.function().text(), self.account().text()];
+        if self.source_arn() {
+            permission_values.push(self.secret().text());
+        }
+        // Only the placeholders the template uses become parameters: a
+        // declared parameter nothing refers to is an error waiting to happen
+        // (cfn-lint W2001). `aws_doc_2021` with a key of unknown ARN grants
+        // KMS on `"*"`, so there `KmsKeyArn` is a placeholder of the spec that
+        // no document contains.
         let parameters: Vec<(String, Node)> = self
             .placeholders()
             .into_iter()
             .filter(|p| !p.is_pseudo_parameter())
+            .filter(|p| {
+                let token = p.token();
+                role_policy.contains(&token) || permission_values.iter().any(|v| v.contains(&token))
+            })
             .map(|p| (p.name().to_owned(), parameter(p)))
             .collect();
         let trust = map(vec![
@@ -142,7 +156,7 @@ impl RotationSpec {
                         "Policies",
                         Node::List(vec![map(vec![
                             ("PolicyName", text("SecretsManagerRotation")),
-                            ("PolicyDocument", document(&self.execution_role_policy_json())),
+                            ("PolicyDocument", document(&role_policy)),
                         ])]),
                     ),
                 ]),
@@ -202,7 +216,7 @@ impl RotationSpec {
 mod tests {
     use serde_json::{json, Value};
 
-    use crate::{Kms, RotationSpec, Strategy};
+    use crate::{Kms, Profile, RotationSpec, Strategy};
 
     fn template(spec: &RotationSpec) -> Value {
         serde_json::from_str(&spec.cloudformation_json()).expect("template is JSON")
@@ -237,6 +251,19 @@ mod tests {
             statements[0]["Condition"]["StringEquals"]["secretsmanager:resource/AllowRotationLambdaArn"],
             json!({"Ref": "RotationLambdaArn"})
         );
+    }
+
+    #[test]
+    fn unused_placeholders_are_no_parameters() {
+        // `aws_doc_2021` grants KMS on "*" when the key ARN is unknown.
+        let spec = RotationSpec::builder(Strategy::SingleUser)
+            .kms(Kms::CustomerManaged)
+            .profile(Profile::AwsDoc2021)
+            .build()
+            .unwrap();
+        let t = template(&spec);
+        let params: Vec<&String> = t["Parameters"].as_object().unwrap().keys().collect();
+        assert_eq!(params, ["RotationLambdaArn", "SecretArn"]);
     }
 
     #[test]
