@@ -307,12 +307,12 @@ fn policy_size(ctx: &mut Ctx<'_, '_>) {
         Kind::Identity => (
             super::IDENTITY_POLICY_QUOTA,
             Check::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA,
-            "identity (managed) policy",
+            "an identity (managed) policy",
         ),
         Kind::Resource => (
             super::RESOURCE_POLICY_QUOTA,
             Check::POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA,
-            "resource (Lambda function) policy",
+            "a resource (Lambda function) policy",
         ),
     };
     if doc.source.len().saturating_sub(doc.whitespace) <= quota {
@@ -324,7 +324,7 @@ fn policy_size(ctx: &mut Ctx<'_, '_>) {
             check,
             Target::Value(doc.root()),
             format!(
-                "the policy has {size} characters without whitespace, more than the {quota} a {what} \
+                "the policy has {size} characters without whitespace, more than the {quota} {what} \
                  may have; split it into smaller policies"
             ),
         );

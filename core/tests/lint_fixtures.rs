@@ -1,0 +1,163 @@
+//! The fixture corpus under `tests/lint/`: every bad fixture yields exactly
+//! the findings `tests/lint/expectations.tsv` lists (code, pointer, line and
+//! column); every good fixture lints clean; every check has a bad fixture;
+//! codes and severities agree with Access Analyzer's reference.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rotation_policy_core::lint::{lint, Check, LintOptions, PolicyType, Severity};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint")
+}
+
+/// (code, pointer, line, column)
+type Row = (String, String, usize, usize);
+
+/// fixture -> (policy type, expected findings)
+fn expectations() -> BTreeMap<String, (String, BTreeSet<Row>)> {
+    let text = std::fs::read_to_string(corpus().join("expectations.tsv")).expect("expectations.tsv");
+    let mut out: BTreeMap<String, (String, BTreeSet<Row>)> = BTreeMap::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.is_empty())
+    {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [fixture, ty, code, pointer, position] = fields[..] else {
+            panic!("expectations.tsv line {}: expected 5 fields: {line}", n + 1);
+        };
+        let pointer: String = serde_json::from_str(pointer).expect("pointer is a JSON string");
+        let (l, c) = position.split_once(':').expect("line:column");
+        let row = (
+            code.to_owned(),
+            pointer,
+            l.parse().expect("line"),
+            c.parse().expect("column"),
+        );
+        let entry = out
+            .entry(fixture.to_owned())
+            .or_insert_with(|| (ty.to_owned(), BTreeSet::new()));
+        assert_eq!(entry.0, ty, "{fixture}: one policy type per fixture");
+        entry.1.insert(row);
+    }
+    out
+}
+
+fn json_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus().join(dir))
+        .expect("fixture directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn bad_fixtures_yield_exactly_the_expected_findings() {
+    let expected = expectations();
+    let files = json_files("bad");
+    assert!(files.len() >= 80, "only {} bad fixtures", files.len());
+    let mut failures = Vec::new();
+    for path in &files {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 name")
+            .to_owned();
+        let Some((ty, want)) = expected.get(&name) else {
+            failures.push(format!("{name}: no rows in expectations.tsv"));
+            continue;
+        };
+        let policy_type = PolicyType::from_name(ty).expect("type name");
+        let source = std::fs::read(path).expect("fixture readable");
+        let got: BTreeSet<Row> = lint(&source, &LintOptions { policy_type })
+            .into_iter()
+            .map(|f| (f.code.to_owned(), f.pointer, f.line, f.column))
+            .collect();
+        if &got != want {
+            failures.push(format!("{name}:\n  expected {want:?}\n  found    {got:?}"));
+        }
+    }
+    for name in expected.keys() {
+        if !files
+            .iter()
+            .any(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
+        {
+            failures.push(format!("{name}: listed in expectations.tsv but missing"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_check_has_a_bad_fixture() {
+    let expected = expectations();
+    let covered: BTreeSet<&str> = expected
+        .values()
+        .flat_map(|(_, rows)| rows.iter().map(|r| r.0.as_str()))
+        .collect();
+    let missing: Vec<&str> = Check::ALL
+        .iter()
+        .map(|c| c.code)
+        .filter(|c| !covered.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "checks without a fixture: {missing:?}");
+    for code in covered {
+        assert!(
+            Check::by_code(code).is_some(),
+            "expectations.tsv names unknown code {code}"
+        );
+    }
+}
+
+#[test]
+fn good_fixtures_lint_clean() {
+    let files = json_files("good");
+    assert!(files.len() >= 5);
+    for path in files {
+        let source = std::fs::read(&path).expect("fixture readable");
+        let findings = lint(&source, &LintOptions::default());
+        assert!(findings.is_empty(), "{}: {findings:#?}", path.display());
+    }
+}
+
+#[test]
+fn codes_and_severities_agree_with_access_analyzer() {
+    let text = std::fs::read_to_string(corpus().join("access-analyzer-checks.tsv")).expect("reference list");
+    let reference: BTreeMap<&str, &str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let severity = f.next()?;
+            Some((f.next()?, severity))
+        })
+        .collect();
+    assert!(reference.len() > 100);
+    for check in Check::ALL {
+        let own = Check::OWN.contains(check);
+        match reference.get(check.code) {
+            Some(&severity) => {
+                assert!(!own, "{} is Access Analyzer's, not our own", check.code);
+                assert_eq!(severity, check.severity.access_analyzer_name(), "{}", check.code);
+            }
+            None => assert!(
+                own,
+                "{} is neither Access Analyzer's nor listed as our own",
+                check.code
+            ),
+        }
+    }
+    // Our own codes read like Access Analyzer's: upper snake case.
+    for check in Check::OWN {
+        assert!(
+            check.code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
+            "{}",
+            check.code
+        );
+    }
+    assert!(Check::ALL.iter().any(|c| c.severity == Severity::Suggestion));
+}
