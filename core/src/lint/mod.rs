@@ -14,8 +14,8 @@
 //!
 //! The reader ([`reader`]) keeps every value's byte range, so each finding
 //! carries an RFC 6901 pointer and a 1-based line and column. Checks are
-//! grouped by policy element: [`statement`](self) elements, actions,
-//! resources, conditions and policy variables. The action and condition-key
+//! grouped by policy element: document and statement structure, actions,
+//! resources, conditions and policy variables, each in its own module. The action and condition-key
 //! data come from [`Catalog::get`], parsed once per process.
 //!
 //! Linting is linear in the input size (plus the catalog look-ups per

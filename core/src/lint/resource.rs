@@ -208,7 +208,10 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
                 )
             })
             .collect();
-        let more = if types.len() > 4 { ", ..." } else { "" };
+        let more = match types.len().saturating_sub(4) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
         ctx.emit(
             Check::INVALID_ARN_RESOURCE,
             Target::Value(node),
