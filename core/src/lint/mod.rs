@@ -20,7 +20,7 @@
 //!
 //! Linting is linear in the input size (plus the catalog look-ups per
 //! action, resource and key); the caller bounds the input size (the CLI
-//! refuses files above 1 MiB).
+//! refuses files above 4 MiB).
 
 mod action;
 mod condition;
