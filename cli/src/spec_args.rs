@@ -88,7 +88,7 @@ pub fn add(command: Command) -> Command {
                 .value_name("PROFILE")
                 .value_parser(PossibleValuesParser::new(["recommended", "aws-doc-2021"]))
                 .default_value("recommended")
-                .help("`aws-doc-2021` reproduces the AWS page of 2021, which fails at run time"),
+                .help("`aws-doc-2021` reproduces the AWS page of 2021, whose execution role policy makes rotation fail with AccessDenied"),
         )
 }
 
