@@ -115,7 +115,7 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         );
         return Resolved::Unknown;
     };
-    if prefix.contains(['*', '?']) {
+    if super::has_wildcard(prefix) {
         ctx.emit(
             Check::WILDCARD_IN_SERVICE_NAME,
             Target::Value(node),
@@ -142,7 +142,7 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         );
         return Resolved::Unknown;
     };
-    if name.contains(['*', '?']) {
+    if super::has_wildcard(name) {
         if service.actions_matching(name).next().is_none() {
             ctx.emit(
                 Check::INVALID_ACTION,
@@ -175,7 +175,7 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
 // An action listed twice, or already matched by a wildcard of the same
 // statement, adds nothing (Access Analyzer REDUNDANT_ACTION).
 fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
-    let any_wildcard = items.iter().any(|i| i.text.contains(['*', '?']));
+    let any_wildcard = items.iter().any(|i| super::has_wildcard(i.text));
     for (j, b) in items.iter().enumerate() {
         if !any_wildcard
             && !items
@@ -195,7 +195,7 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
                 && if a.text.eq_ignore_ascii_case(b.text) {
                     i < j
                 } else {
-                    a.text.contains(['*', '?']) && wildcard_match(a.text, b.text)
+                    super::has_wildcard(a.text) && wildcard_match(a.text, b.text)
                 }
         });
         if let Some((_, a)) = cover {

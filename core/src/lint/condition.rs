@@ -590,7 +590,7 @@ fn check_value(ctx: &mut Ctx<'_, '_>, v: NodeId, op_name: &str, op: Operator) {
             "a base64-encoded value",
         ),
         Family::String => {
-            if !op.like && text.contains(['*', '?']) {
+            if !op.like && super::has_wildcard(text) {
                 let like = op_name.replacen("Equals", "Like", 1).replace("IgnoreCase", "");
                 ctx.emit(
                     Check::WILDCARD_WITHOUT_LIKE_OPERATOR,

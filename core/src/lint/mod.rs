@@ -387,6 +387,11 @@ fn node_count(doc: &Document<'_>) -> u32 {
     doc.root().saturating_add(1)
 }
 
+/// Whether `s` has IAM's wildcards `*` or `?`.
+fn has_wildcard(s: &str) -> bool {
+    s.bytes().any(|b| b == b'*' || b == b'?')
+}
+
 /// Whether IAM accepts `c` in a policy document.
 fn allowed_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')

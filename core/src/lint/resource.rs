@@ -6,9 +6,9 @@ use std::borrow::Cow;
 use super::action::Resolved;
 use super::reader::{NodeId, Value};
 use super::statement::Stmt;
-use super::{variable, Check, Ctx, Target};
+use super::{has_wildcard, variable, Check, Ctx, Target};
 use crate::arn::Partition;
-use crate::catalog::Service;
+use crate::catalog::{ResourceType, Service};
 
 pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
     let (id, element) = match (stmt.resource, stmt.not_resource) {
@@ -50,12 +50,8 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
 struct Parts<'t> {
     service: Option<&'static Service>,
     resource: &'t str,
-    /// Whether the ARN fits one of its service's resource types.
-    typed: bool,
-}
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
+    /// The first of its service's resource types the ARN fits.
+    typed: Option<&'static ResourceType>,
 }
 
 // ARN format `arn:partition:service:region:account-id:resource` (IAM User
@@ -110,7 +106,7 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         return Some(Parts {
             service: None,
             resource,
-            typed: false,
+            typed: None,
         });
     }
     if service_name.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -196,8 +192,8 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     if !ok {
         return None;
     }
-    let typed = types.iter().any(|t| t.matches_arn(arn));
-    if !typed && !types.is_empty() {
+    let typed = types.iter().find(|t| t.matches_arn(arn));
+    if typed.is_none() && !types.is_empty() {
         let shapes: Vec<String> = types
             .iter()
             .take(4)
@@ -242,8 +238,8 @@ fn rotation_checks(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &s
     {
         return;
     }
-    if parts.typed {
-        resource_type_mismatch(ctx, stmt, node, arn);
+    if let Some(typed) = parts.typed {
+        resource_type_mismatch(ctx, stmt, node, arn, typed);
     }
 }
 
@@ -323,7 +319,13 @@ pub(super) fn list_names(prefix: &str, names: &[&str]) -> String {
 // Reference lists for it (actions with none need `"*"`); a resource ARN none
 // of the statement's actions can apply to grants nothing (IAM User Guide,
 // "Actions, resources, and condition keys for AWS services").
-fn resource_type_mismatch(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &str) {
+fn resource_type_mismatch(
+    ctx: &mut Ctx<'_, '_>,
+    stmt: &Stmt<'_>,
+    node: NodeId,
+    arn: &str,
+    typed: &'static ResourceType,
+) {
     if stmt
         .actions
         .iter()
@@ -337,9 +339,12 @@ fn resource_type_mismatch(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, 
     if actions.is_empty() {
         return;
     }
-    let fits = actions
-        .iter()
-        .any(|(s, a)| s.resource_types_of(a).any(|(t, _)| t.matches_arn(arn)));
+    // The type the ARN was found to fit decides at once; other types (an ARN
+    // can fit several formats) are matched only when it is not the action's.
+    let fits = actions.iter().any(|(s, a)| {
+        s.resource_types_of(a)
+            .any(|(t, _)| std::ptr::eq(t, typed) || t.matches_arn(arn))
+    });
     if !fits {
         let mut names: Vec<String> = actions
             .iter()

@@ -598,7 +598,7 @@ fn check_principal_value(ctx: &mut Ctx<'_, '_>, id: NodeId) {
                         variable::scan(ctx, vid, text, variable::Place::Unsupported("Principal"));
                         continue;
                     }
-                    let wildcard = text.contains(['*', '?']);
+                    let wildcard = super::has_wildcard(text);
                     if wildcard && !(key == "AWS" && text == "*") {
                         ctx.emit(
                             Check::UNSUPPORTED_WILDCARD_IN_PRINCIPAL,
@@ -769,7 +769,7 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
         let star = stmt
             .actions
             .iter()
-            .find(|a| a.text.contains(['*', '?']) && wildcard_match(a.text, PASS_ROLE));
+            .find(|a| super::has_wildcard(a.text) && wildcard_match(a.text, PASS_ROLE));
         let (check, at, what) = match (explicit, star) {
             (Some(e), _) if not_resource => (Check::PASS_ROLE_WITH_NOTRESOURCE, e.node, "with `NotResource`"),
             (Some(e), _) if check_star => (Check::PASS_ROLE_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
