@@ -354,7 +354,9 @@ fn key_type_rules(
             KeyType::String => &[Family::String],
             KeyType::Arn => &[Family::Arn, Family::String],
             KeyType::Bool => &[Family::Bool],
-            KeyType::Date => &[Family::Date],
+            // Date keys hold epoch seconds too (`aws:EpochTime` is documented
+            // for Date and Numeric operators).
+            KeyType::Date => &[Family::Date, Family::Numeric],
             KeyType::Numeric => &[Family::Numeric],
             KeyType::IpAddress => &[Family::Ip],
             KeyType::Binary => &[Family::Binary],

@@ -18,6 +18,18 @@
 //! resources, conditions and policy variables, each in its own module. The action and condition-key
 //! data come from [`Catalog::get`], parsed once per process.
 //!
+//! Choices where AWS leaves room:
+//!
+//! - `${Name}` that is not a condition key (`${SecretArn}`,
+//!   `${AWS::AccountId}`) is a template placeholder, not a policy variable:
+//!   `UNRESOLVED_TEMPLATE_PLACEHOLDER` (a warning), and ARN checks read it as
+//!   `*`. Generate with concrete values to lint clean.
+//! - Resource-policy rules are Lambda's (the resource policy rotation needs):
+//!   statement ids of letters, digits, `-` and `_`; the 20 KB quota.
+//! - Element names, `Effect` values and operator names are case-sensitive;
+//!   action names and condition keys are not (IAM User Guide, "IAM JSON
+//!   policy element reference").
+//!
 //! Linting is linear in the input size (plus the catalog look-ups per
 //! action, resource and key); the caller bounds the input size (the CLI
 //! refuses files above 4 MiB).
