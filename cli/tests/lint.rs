@@ -326,3 +326,53 @@ fn hostile_inputs_become_findings() {
         assert!(stdout(&text).contains(code), "{name}");
     }
 }
+
+/// `generate`'s output piped into `lint`: the recommended profile is clean
+/// at `--fail-on warning`; the 2021 page's role policy fails on its
+/// `aws:SourceAccount` condition.
+#[test]
+fn generated_policies_pass_lint_and_the_2021_profile_does_not() {
+    let spec = [
+        "--strategy",
+        "alternating-users",
+        "--account",
+        "111122223333",
+        "--secret",
+        "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf",
+        "--function",
+        "arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db",
+        "--superuser-secret",
+        "arn:aws:secretsmanager:us-east-1:111122223333:secret:admin-XyZ123",
+        "--kms-key",
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ];
+    for (profile, only, clean) in [
+        ("recommended", "execution-role-policy", true),
+        ("recommended", "resource-policy", true),
+        ("aws-doc-2021", "resource-policy", true),
+        ("aws-doc-2021", "execution-role-policy", false),
+    ] {
+        let mut args = vec!["generate"];
+        args.extend(spec);
+        args.extend(["--profile", profile, "--only", only]);
+        let generated = run(&args);
+        assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+        let linted = run_stdin(
+            &["lint", "--fail-on", "warning", "--format", "json", "-"],
+            &generated.stdout,
+        );
+        let findings: Value = serde_json::from_str(stdout(&linted)).expect("JSON");
+        if clean {
+            assert_eq!(linted.status.code(), Some(0), "{profile} {only}: {findings}");
+        } else {
+            assert_eq!(linted.status.code(), Some(1), "{profile} {only}");
+            let codes: Vec<&str> = findings
+                .as_array()
+                .expect("array")
+                .iter()
+                .filter_map(|f| f["code"].as_str())
+                .collect();
+            assert_eq!(codes, ["SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY"], "{findings}");
+        }
+    }
+}
