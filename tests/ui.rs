@@ -10,7 +10,7 @@ fn ui() {
     std::env::set_var("ROTATION_POLICY_UI_TEST_ACCOUNT", "111122223333");
     let t = trybuild::TestCases::new();
     for category in [
-        "key", "value", "arn", "account", "cross", "env", "syntax", "multiple",
+        "key", "value", "arn", "account", "cross", "env", "syntax", "multiple", "warning",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

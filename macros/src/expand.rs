@@ -5,7 +5,7 @@ use std::env::VarError;
 use std::ops::Range;
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 use rotation_policy_core::{Diagnostic, Field, Part, RotationSpecBuilder};
 use syn::ext::IdentExt;
 use syn::LitStr;
@@ -88,12 +88,32 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
             execution_role_policy: #execution_role_policy,
         }
     };
-    let tracked = track_env(input);
-    Ok(if tracked.is_empty() {
+    let mut items = track_env(input);
+    for warning in spec.warnings() {
+        let entry = set.iter().find(|(f, _)| Some(*f) == warning.field);
+        let span = entry.map_or_else(Span::call_site, |&(_, i)| value_span(&input.entries[i], warning));
+        items.extend(warn(span, &warning.message));
+    }
+    Ok(if items.is_empty() {
         policies
     } else {
-        quote! {{ #tracked #policies }}
+        quote! {{ #items #policies }}
     })
+}
+
+/// A warning at `span`. Stable Rust has no warnings from proc macros; the use
+/// of a `#[deprecated]` item is the usual stand-in: rustc prints
+/// "use of deprecated ...: MESSAGE" there, and `deny(warnings)` makes it an error.
+fn warn(span: Span, message: &str) -> TokenStream {
+    let name = quote::format_ident!("rotation_policy_warning", span = span);
+    quote! {
+        const _: () = {
+            #[deprecated(note = #message)]
+            #[allow(non_camel_case_types)]
+            struct rotation_policy_warning;
+            let _ = #name;
+        };
+    }
 }
 
 /// Items that make the build depend on each `env!` variable the input reads,
@@ -158,13 +178,24 @@ fn read_value(value: &Value) -> Result<Read, Unreadable<'_>> {
 /// The error for `diagnostic` on the token of `entry` it concerns.
 fn error_at(entry: &Entry, diagnostic: &Diagnostic) -> syn::Error {
     let message = &diagnostic.message;
-    match (diagnostic.part, &entry.value, diagnostic.range.clone()) {
-        (Part::Key, ..) => syn::Error::new(entry.key.span(), message),
-        (Part::Value, Value::Str(lit), Some(range)) => match subspan(lit, range) {
-            Some(span) => syn::Error::new(span, message),
-            None => syn::Error::new(lit.span(), message),
-        },
-        (Part::Value, value, _) => syn::Error::new_spanned(value, message),
+    match (diagnostic.part, &entry.value) {
+        (Part::Key, _) => syn::Error::new(entry.key.span(), message),
+        (Part::Value, Value::Str(_)) => syn::Error::new(value_span(entry, diagnostic), message),
+        // Several tokens (`env!(..)`, an expression): underline them all.
+        (Part::Value, value) => syn::Error::new_spanned(value, message),
+    }
+}
+
+/// The span of the value `diagnostic` is about: inside a string literal where
+/// possible, else the value's first token.
+fn value_span(entry: &Entry, diagnostic: &Diagnostic) -> Span {
+    match (&entry.value, diagnostic.range.clone()) {
+        (Value::Str(lit), Some(range)) => subspan(lit, range).unwrap_or_else(|| lit.span()),
+        (value, _) => value
+            .to_token_stream()
+            .into_iter()
+            .next()
+            .map_or_else(Span::call_site, |token| token.span()),
     }
 }
 
