@@ -1,9 +1,9 @@
 //! The `rotation_policy!` macro of the `rotation-policy` crate: a thin shell
-//! over `rotation-policy-core`. It parses `key: value` pairs ([`input`]),
+//! over `rotation-policy-core`. It parses `key: value` pairs (`input`),
 //! hands them to the core builder, which does every check, and expands to a
-//! `rotation_policy::RotationPolicies` constant ([`expand`]); on errors it
+//! `rotation_policy::RotationPolicies` constant (`expand`); on errors it
 //! emits every diagnostic with the span of the offending token and still
-//! expands to empty policies ([`fallback`]).
+//! expands to empty policies (`fallback`).
 //!
 //! Use it through the facade crate `rotation-policy`, which documents the
 //! grammar.
