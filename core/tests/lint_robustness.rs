@@ -41,7 +41,19 @@ fn assert_well_formed(source: &[u8], what: &str) {
     for ty in [PolicyType::Auto, PolicyType::Identity, PolicyType::Resource] {
         for f in lint(source, &LintOptions { policy_type: ty }) {
             assert!(f.line >= 1 && f.column >= 1, "{what}: {f:?}");
-            assert!(f.span.start <= source.len(), "{what}: {f:?}");
+            // The span lies inside the input (the text renderer slices it);
+            // the fuzzer found a syntax error at the end of input whose span
+            // ran one byte past it.
+            assert!(
+                f.span.start <= f.span.end && f.span.end <= source.len(),
+                "{what}: {f:?}"
+            );
+            if let Ok(text) = std::str::from_utf8(source) {
+                assert!(
+                    text.get(f.span.clone()).is_some(),
+                    "{what}: span splits a character: {f:?}"
+                );
+            }
             assert!(
                 f.pointer.is_empty() || f.pointer.starts_with('/'),
                 "{what}: {f:?}"
@@ -52,6 +64,18 @@ fn assert_well_formed(source: &[u8], what: &str) {
             );
         }
     }
+}
+
+#[test]
+fn syntax_error_at_end_of_input_has_a_span_inside_it() {
+    // Found by `cargo fuzz run lint`: a policy cut off after its last `]`.
+    let cut =
+        "{\"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"kms:Decrypt\", \"Resource\": \"*\"}\n]\n";
+    assert_well_formed(cut.as_bytes(), "cut after the statement list");
+    assert_well_formed(
+        "{\"Sid\": \"é".as_bytes(),
+        "cut inside a string after a 2-byte character",
+    );
 }
 
 #[test]

@@ -97,7 +97,7 @@ pub fn lint(source: &[u8], options: &LintOptions) -> Vec<Finding> {
                 pointer: String::new(),
                 line,
                 column,
-                span: at..at + 1,
+                span: at..(at + 1).min(source.len()),
             }];
         }
     };
@@ -112,7 +112,14 @@ pub fn lint(source: &[u8], options: &LintOptions) -> Vec<Finding> {
                 pointer: String::new(),
                 line,
                 column,
-                span: err.offset..err.offset + 1,
+                // The offending character, or an empty span at the end of
+                // the input: a span never leaves the text or splits a character.
+                span: err.offset
+                    ..err.offset
+                        + text
+                            .get(err.offset..)
+                            .and_then(|t| t.chars().next())
+                            .map_or(0, char::len_utf8),
             }];
         }
     };
