@@ -282,10 +282,9 @@ fn to_text(report: &CheckReport) -> String {
                     .count();
                 let _ = writeln!(out, "  {name} ({count}):");
             }
-            let flag = if e.flagged {
-                " [write access on every resource]"
-            } else {
-                ""
+            let flag = match (e.flagged, e.access_level) {
+                (true, Some(level)) => format!(" [{} on every resource]", level.name()),
+                _ => String::new(),
             };
             let narrower = e
                 .needed_on
