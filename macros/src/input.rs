@@ -81,13 +81,13 @@ impl Value {
                 "false" => Value::Bool(LitBool::new(false, ident.span())),
                 _ => Value::Ident(ident.clone()),
             },
-            [TokenTree::Literal(_)] => syn::parse2(tokens.clone()).map_or_else(
-                |_| Value::Other {
+            [TokenTree::Literal(literal)] => match syn::Lit::new(literal.clone()) {
+                syn::Lit::Str(lit) => Value::Str(lit),
+                _ => Value::Other {
                     tokens,
                     found: "a literal that is not a string: write it in double quotes",
                 },
-                Value::Str,
-            ),
+            },
             [TokenTree::Ident(mac), TokenTree::Punct(bang), TokenTree::Group(args)]
                 if mac == "env" && bang.as_char() == '!' =>
             {

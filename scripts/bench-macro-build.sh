@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# Compile-time cost of `rotation_policy!` (issue 3).
+#
+#   scripts/bench-macro-build.sh            # RUNS=5 incremental rebuilds, COLD_RUNS=3 cold builds
+#   RUNS=9 COLD_RUNS=1 scripts/bench-macro-build.sh
+#
+# 1. Incremental: a generated consumer crate with N = 100 and N = 1000
+#    `rotation_policy!` constants against the same crate with N hand-written
+#    `RotationPolicies { .. }` literals (the same bytes, from the CLI). Only the
+#    consumer is touched and rebuilt (`cargo build`, debug), RUNS times; medians.
+#    Targets: ratio <= 1.15 at N = 100; <= 60 us per invocation at N = 1000.
+#    Measured twice: with the default `[profile.dev.build-override]` (the macro
+#    and its dependencies at opt-level 0) and with `opt-level = 3` for them.
+# 2. Cold: a fresh target directory, `cargo build` of a crate using the facade
+#    (facade + macro + core + their dependencies) against a bare proc-macro
+#    crate using syn, serde (derive) and serde_json. Target ratio <= 1.3.
+# 3. `cargo tree -d` of the workspace: one major version of syn.
+#
+# Everything runs offline in a temporary directory (removed at exit) with its
+# own target directory, so it does not wait on the workspace's build lock.
+# Each figure is a median of wall time and of CPU time (user + system of cargo
+# and the rustc processes it waits for). On a busy machine wall time inflates
+# with the load; CPU time stays close to the quiet-machine cost, so the targets
+# are judged on it. Rerun if in doubt.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNS="${RUNS:-5}"
+COLD_RUNS="${COLD_RUNS:-3}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/bench-macro-build.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+export CARGO_TERM_COLOR=never
+
+log() { printf '%s\n' "$*" >&2; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+# Runs a command and prints "WALL_MS CPU_MS": CPU is user + system time of
+# the command and every process it waited for (cargo -> rustc), which a busy
+# machine distorts far less than wall time.
+timed() {
+    /usr/bin/time -f '%e %U %S' -o "$WORK/time" "$@"
+    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$WORK/time"
+}
+# Medians of "WALL CPU" lines on stdin, as "WALL CPU".
+medians() {
+    local lines; lines=$(cat)
+    printf '%s %s\n' "$(cut -d' ' -f1 <<<"$lines" | median)" "$(cut -d' ' -f2 <<<"$lines" | median)"
+}
+
+# A snapshot of the committed sources: other work in the tree (or a later
+# commit) must not trigger rebuilds of the macro in the middle of a timing.
+SNAP="$WORK/snapshot"
+mkdir -p "$SNAP"
+git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$SNAP"
+log "measuring $(git -C "$ROOT" rev-parse --short HEAD)"
+export CARGO_TARGET_DIR="$WORK/target"
+
+log "building the CLI (for the literal crates' JSON)"
+cargo build --offline --quiet --manifest-path "$SNAP/Cargo.toml" -p rotation-policy-cli
+CLI="$CARGO_TARGET_DIR/debug/rotation-policy"
+
+# --- generated consumer crates -------------------------------------------------
+python3 - "$WORK" "$SNAP" "$CLI" <<'PY'
+import json, pathlib, subprocess, sys
+
+work, root, cli = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+NAME = "app-db"
+ACCOUNT = "111122223333"
+SECRET = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:{NAME}-AbCdEf"
+FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:rotate-{NAME}"
+SUPERUSER = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:admin-XyZ123"
+KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+def generate(only):
+    args = [cli, "generate", "--strategy", "alternating-users", "--account", ACCOUNT, "--secret", SECRET,
+            "--function", FUNCTION, "--superuser-secret", SUPERUSER, "--kms-key", KEY, "--only", only]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout.removesuffix("\n")
+
+resource, role = generate("resource-policy"), generate("execution-role-policy")
+members = []
+for n in (100, 1000):
+    for kind in ("macro", "literal"):
+        crate = f"{kind}_{n}"
+        members.append(crate)
+        src = work / crate / "src"
+        src.mkdir(parents=True)
+        (work / crate / "Cargo.toml").write_text(
+            f'[package]\nname = "{crate}"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
+            f'[dependencies]\nrotation-policy = {{ path = "{root}" }}\n')
+        lines = ["use rotation_policy::RotationPolicies;"]
+        if kind == "macro":
+            lines.append("use rotation_policy::rotation_policy;")
+        for i in range(n):
+            name = f"app-{i:04}"  # same length as `app-db`: distinct constants, same JSON size
+            if kind == "macro":
+                lines.append(
+                    f"pub const P{i}: RotationPolicies = rotation_policy! {{\n"
+                    f"    strategy: alternating_users,\n    account: \"{ACCOUNT}\",\n"
+                    f"    secret: \"{SECRET.replace(NAME, name)}\",\n    function: \"{FUNCTION.replace(NAME, name)}\",\n"
+                    f"    superuser_secret: \"{SUPERUSER}\",\n    kms: \"{KEY}\",\n}};")
+            else:
+                lines.append(
+                    f"pub const P{i}: RotationPolicies = RotationPolicies {{\n"
+                    f"    resource_policy: {json.dumps(resource.replace(NAME, name))},\n"
+                    f"    execution_role_policy: {json.dumps(role.replace(NAME, name))},\n}};")
+        (src / "lib.rs").write_text("\n".join(lines) + "\n")
+
+# The same crates must expand to the same bytes: a check crate compares them.
+check = work / "check"
+(check / "src").mkdir(parents=True)
+(check / "Cargo.toml").write_text(
+    '[package]\nname = "check"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
+    '[dependencies]\nmacro_100 = { path = "../macro_100" }\nliteral_100 = { path = "../literal_100" }\n')
+(check / "src" / "main.rs").write_text(
+    "fn main() {\n" + "".join(f"    assert_eq!(macro_100::P{i}, literal_100::P{i});\n" for i in range(100))
+    + '    println!("macro and literal crates agree");\n}\n')
+members.append("check")
+
+(work / "Cargo.toml").write_text(
+    "[workspace]\nresolver = \"2\"\nmembers = [" + ", ".join(f'"{m}"' for m in members) + "]\n"
+    "# BUILD_OVERRIDE\n")
+PY
+cp "$SNAP/Cargo.lock" "$WORK/Cargo.lock"
+cp "$SNAP/rust-toolchain.toml" "$WORK/rust-toolchain.toml"
+
+build() { cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" "$@"; }
+
+incremental() { # crate -> "WALL CPU" medians (ms) of touch + rebuild
+    local crate=$1
+    build -p "$crate"
+    for _ in $(seq "$RUNS"); do
+        touch "$WORK/$crate/src/lib.rs"
+        timed cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" -p "$crate"
+    done | medians
+}
+
+report_incremental() { # label
+    log "incremental rebuilds ($1), $RUNS runs each"
+    local m100 l100 m1000 l1000
+    m100=$(incremental macro_100); l100=$(incremental literal_100)
+    m1000=$(incremental macro_1000); l1000=$(incremental literal_1000)
+    echo "$m100 $l100 $m1000 $l1000" | awk -v label="$1" '{
+        printf "[%s] medians in ms, wall / cpu\n", label
+        printf "  N=100:  macro %5d / %5d   literal %5d / %5d   ratio wall %.3fx cpu %.3fx (target <= 1.15x)\n",
+            $1, $2, $3, $4, $1 / $3, $2 / $4
+        printf "  N=1000: macro %5d / %5d   literal %5d / %5d   ratio wall %.3fx cpu %.3fx\n",
+            $5, $6, $7, $8, $5 / $7, $6 / $8
+        printf "          per invocation: wall %.0f us, cpu %.0f us (target <= 60 us)\n",
+            ($5 - $7) * 1000 / 1000, ($6 - $8) * 1000 / 1000
+    }'
+}
+
+log "building the generated crates"
+cargo run --offline --quiet --manifest-path "$WORK/Cargo.toml" -p check >&2
+report_incremental "build-override default: macro at opt-level 0"
+# The targeted override the macro's docs recommend: only the crates the macro
+# runs, optimised (they are small: a few seconds more on a cold build).
+TARGETED='[profile.dev.package.rotation-policy-macros]\nopt-level = 3\n[profile.dev.package.rotation-policy-core]\nopt-level = 3\n[profile.dev.package.serde_json]\nopt-level = 3\n[profile.dev.package.serde_core]\nopt-level = 3'
+sed -i "s|^# BUILD_OVERRIDE\$|$TARGETED\n# BUILD_OVERRIDE|" "$WORK/Cargo.toml"
+build -p macro_100 -p macro_1000
+report_incremental "opt-level = 3 for rotation-policy-macros, -core, serde_json, serde_core"
+sed -i 's|^# BUILD_OVERRIDE$|[profile.dev.build-override]\nopt-level = 3|' "$WORK/Cargo.toml"
+build -p macro_100 -p macro_1000
+report_incremental "build-override opt-level = 3 (every build script and proc macro)"
+
+# --- cold builds -----------------------------------------------------------------
+mkdir -p "$WORK/cold/facade/src" "$WORK/cold/bare/src"
+cat >"$WORK/cold/facade/Cargo.toml" <<EOF
+[package]
+name = "facade-consumer"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+rotation-policy = { path = "$SNAP" }
+
+[workspace]
+EOF
+cat >"$WORK/cold/facade/src/lib.rs" <<'EOF'
+pub const P: rotation_policy::RotationPolicies = rotation_policy::rotation_policy! { strategy: single_user };
+EOF
+cat >"$WORK/cold/bare/Cargo.toml" <<'EOF'
+[package]
+name = "bare-proc-macro"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[lib]
+proc-macro = true
+
+[dependencies]
+syn = "3"
+quote = "1"
+proc-macro2 = "1"
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+
+[workspace]
+EOF
+cat >"$WORK/cold/bare/src/lib.rs" <<'EOF'
+use proc_macro::TokenStream;
+
+#[derive(serde::Serialize)]
+struct Doc {
+    version: String,
+}
+
+#[proc_macro]
+pub fn doc(input: TokenStream) -> TokenStream {
+    let lit: syn::LitStr = syn::parse_macro_input!(input);
+    let json = serde_json::to_string(&Doc { version: lit.value() }).unwrap_or_default();
+    quote::quote!(#json).into()
+}
+EOF
+cp "$SNAP/Cargo.lock" "$WORK/cold/facade/Cargo.lock"
+cp "$SNAP/Cargo.lock" "$WORK/cold/bare/Cargo.lock"
+cp "$SNAP/rust-toolchain.toml" "$WORK/cold/facade/"
+cp "$SNAP/rust-toolchain.toml" "$WORK/cold/bare/"
+
+cold() { # dir -> "WALL CPU" medians (ms) of a build from an empty target directory
+    local dir=$1
+    for _ in $(seq "$COLD_RUNS"); do
+        rm -rf "$dir/target"
+        CARGO_TARGET_DIR="$dir/target" timed cargo build --offline --quiet --manifest-path "$dir/Cargo.toml"
+    done | medians
+}
+
+log "cold builds, $COLD_RUNS runs each"
+facade=$(cold "$WORK/cold/facade")
+bare=$(cold "$WORK/cold/bare")
+printf '%b\n' "$TARGETED" >>"$WORK/cold/facade/Cargo.toml"
+facade_targeted=$(cold "$WORK/cold/facade")
+echo "$facade $bare $facade_targeted" | awk '{
+    printf "[cold debug build] medians in ms, wall / cpu\n"
+    printf "  facade + macro %6d / %6d   bare syn+serde+serde_json proc-macro %6d / %6d   ratio wall %.3fx cpu %.3fx (target <= 1.3x)\n",
+        $1, $2, $3, $4, $1 / $3, $2 / $4
+    printf "  facade + macro with the targeted opt-level = 3 override %6d / %6d   ratio wall %.3fx cpu %.3fx\n",
+        $5, $6, $5 / $3, $6 / $4
+}'
+
+echo "[cargo tree -d (workspace)]"
+(cd "$ROOT" && cargo tree --offline -d --workspace -e normal,build,dev) || true
+echo "[syn versions in the workspace]"
+(cd "$ROOT" && cargo tree --offline --workspace -e normal,build,dev -i syn --depth 0 2>&1) || true
