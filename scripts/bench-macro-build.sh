@@ -60,7 +60,9 @@ cargo build --offline --quiet --manifest-path "$SNAP/Cargo.toml" -p rotation-pol
 CLI="$CARGO_TARGET_DIR/debug/rotation-policy"
 
 # --- generated consumer crates -------------------------------------------------
-python3 - "$WORK" "$SNAP" "$CLI" <<'PY'
+BENCH="$WORK/bench" # a workspace of its own, beside (not around) the snapshot
+mkdir -p "$BENCH"
+python3 - "$BENCH" "$SNAP" "$CLI" <<'PY'
 import json, pathlib, subprocess, sys
 
 work, root, cli = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -120,17 +122,17 @@ members.append("check")
     "[workspace]\nresolver = \"2\"\nmembers = [" + ", ".join(f'"{m}"' for m in members) + "]\n"
     "# BUILD_OVERRIDE\n")
 PY
-cp "$SNAP/Cargo.lock" "$WORK/Cargo.lock"
-cp "$SNAP/rust-toolchain.toml" "$WORK/rust-toolchain.toml"
+cp "$SNAP/Cargo.lock" "$BENCH/Cargo.lock"
+cp "$SNAP/rust-toolchain.toml" "$BENCH/rust-toolchain.toml"
 
-build() { cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" "$@"; }
+build() { cargo build --offline --quiet --manifest-path "$BENCH/Cargo.toml" "$@"; }
 
 incremental() { # crate -> "WALL CPU" medians (ms) of touch + rebuild
     local crate=$1
     build -p "$crate"
     for _ in $(seq "$RUNS"); do
-        touch "$WORK/$crate/src/lib.rs"
-        timed cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" -p "$crate"
+        touch "$BENCH/$crate/src/lib.rs"
+        timed cargo build --offline --quiet --manifest-path "$BENCH/Cargo.toml" -p "$crate"
     done | medians
 }
 
@@ -151,15 +153,15 @@ report_incremental() { # label
 }
 
 log "building the generated crates"
-cargo run --offline --quiet --manifest-path "$WORK/Cargo.toml" -p check >&2
+cargo run --offline --quiet --manifest-path "$BENCH/Cargo.toml" -p check >&2
 report_incremental "build-override default: macro at opt-level 0"
 # The targeted override the macro's docs recommend: only the crates the macro
 # runs, optimised (they are small: a few seconds more on a cold build).
 TARGETED='[profile.dev.package.rotation-policy-macros]\nopt-level = 3\n[profile.dev.package.rotation-policy-core]\nopt-level = 3\n[profile.dev.package.serde_json]\nopt-level = 3\n[profile.dev.package.serde_core]\nopt-level = 3'
-sed -i "s|^# BUILD_OVERRIDE\$|$TARGETED\n# BUILD_OVERRIDE|" "$WORK/Cargo.toml"
+sed -i "s|^# BUILD_OVERRIDE\$|$TARGETED\n# BUILD_OVERRIDE|" "$BENCH/Cargo.toml"
 build -p macro_100 -p macro_1000
 report_incremental "opt-level = 3 for rotation-policy-macros, -core, serde_json, serde_core"
-sed -i 's|^# BUILD_OVERRIDE$|[profile.dev.build-override]\nopt-level = 3|' "$WORK/Cargo.toml"
+sed -i 's|^# BUILD_OVERRIDE$|[profile.dev.build-override]\nopt-level = 3|' "$BENCH/Cargo.toml"
 build -p macro_100 -p macro_1000
 report_incremental "build-override opt-level = 3 (every build script and proc macro)"
 
