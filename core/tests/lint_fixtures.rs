@@ -1,7 +1,9 @@
 //! The fixture corpus under `tests/lint/`: every bad fixture yields exactly
 //! the findings `tests/lint/expectations.tsv` lists (code, pointer, line and
 //! column); every good fixture lints clean; every check has a bad fixture;
-//! codes and severities agree with Access Analyzer's reference.
+//! codes and severities agree with Access Analyzer's reference; every
+//! real-world fixture (`tests/lint/real/`) yields exactly the codes
+//! `tests/lint/real/expectations.tsv` lists.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -160,4 +162,75 @@ fn codes_and_severities_agree_with_access_analyzer() {
         );
     }
     assert!(Check::ALL.iter().any(|c| c.severity == Severity::Suggestion));
+}
+
+/// `tests/lint/real/expectations.tsv`: fixture -> (policy type, codes).
+fn real_expectations() -> BTreeMap<String, (String, BTreeSet<String>)> {
+    let text =
+        std::fs::read_to_string(corpus().join("real/expectations.tsv")).expect("real/expectations.tsv");
+    let mut out = BTreeMap::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.is_empty())
+    {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [fixture, ty, codes] = fields[..] else {
+            panic!("real/expectations.tsv line {}: expected 3 fields: {line}", n + 1);
+        };
+        let codes: BTreeSet<String> = match codes {
+            "-" => BTreeSet::new(),
+            list => list.split(',').map(str::to_owned).collect(),
+        };
+        for code in &codes {
+            assert!(Check::by_code(code).is_some(), "{fixture}: unknown code {code}");
+        }
+        let previous = out.insert(fixture.to_owned(), (ty.to_owned(), codes));
+        assert!(previous.is_none(), "{fixture} listed twice");
+    }
+    out
+}
+
+/// Real-world shapes (AWS managed policies, Lambda `get_policy` output,
+/// SAM/hosted-rotation role policies, users' known mistakes): each yields
+/// exactly the codes its row lists; clean ones (`-`) yield nothing.
+#[test]
+fn real_fixtures_yield_exactly_the_expected_codes() {
+    let expected = real_expectations();
+    let files = json_files("real");
+    assert!(files.len() >= 30, "only {} real fixtures", files.len());
+    assert!(
+        expected.values().any(|(_, c)| c.is_empty()) && expected.values().any(|(_, c)| !c.is_empty()),
+        "real fixtures need clean and flagged documents"
+    );
+    let mut failures = Vec::new();
+    for path in &files {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 name")
+            .to_owned();
+        let Some((ty, want)) = expected.get(&name) else {
+            failures.push(format!("{name}: no row in real/expectations.tsv"));
+            continue;
+        };
+        let policy_type = PolicyType::from_name(ty).expect("type name");
+        let source = std::fs::read(path).expect("fixture readable");
+        let got: BTreeSet<String> = lint(&source, &LintOptions { policy_type })
+            .into_iter()
+            .map(|f| f.code.to_owned())
+            .collect();
+        if &got != want {
+            failures.push(format!("{name}:\n  expected {want:?}\n  found    {got:?}"));
+        }
+    }
+    for name in expected.keys() {
+        if !files
+            .iter()
+            .any(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
+        {
+            failures.push(format!("{name}: listed in real/expectations.tsv but missing"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
