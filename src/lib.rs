@@ -111,6 +111,24 @@ extern crate self as rotation_policy;
 /// assert!(TEMPLATE.execution_role_policy.contains("${SuperuserSecretArn}"));
 /// ```
 ///
+/// # Compile time
+///
+/// Each invocation validates its values and serializes two documents while
+/// your crate compiles. Cargo builds proc macros at `opt-level = 0` in the
+/// dev profile, where this costs a few hundred microseconds per invocation
+/// (`scripts/bench-macro-build.sh` measures it): unnoticeable for a handful
+/// of constants. A crate with hundreds of them can have the macro's crates
+/// optimized, in its own `Cargo.toml` (profiles of dependencies are ignored):
+///
+/// ```toml
+/// [profile.dev.package.rotation-policy-macros]
+/// opt-level = 3
+/// [profile.dev.package.rotation-policy-core]
+/// opt-level = 3
+/// [profile.dev.package.serde_json]
+/// opt-level = 3
+/// ```
+///
 /// # Errors
 ///
 /// ```compile_fail
