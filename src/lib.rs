@@ -118,7 +118,8 @@ extern crate self as rotation_policy;
 /// dev profile, where this costs a few hundred microseconds per invocation
 /// (`scripts/bench-macro-build.sh` measures it): unnoticeable for a handful
 /// of constants. A crate with hundreds of them can have the macro's crates
-/// optimized, in its own `Cargo.toml` (profiles of dependencies are ignored):
+/// optimized, in its own `Cargo.toml` (profiles of dependencies are ignored),
+/// trading a slower first build for faster rebuilds:
 ///
 /// ```toml
 /// [profile.dev.package.rotation-policy-macros]
