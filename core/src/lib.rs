@@ -31,6 +31,7 @@ pub mod catalog;
 pub mod cloudformation;
 pub mod lint;
 pub mod policy;
+mod pretty;
 pub mod render;
 pub mod rotation;
 pub mod suggest;

@@ -160,7 +160,7 @@ pub enum ConditionValue {
     String(String),
     /// A JSON boolean.
     Bool(bool),
-    /// A JSON number, kept as written.
+    /// A JSON number (floats round-trip exactly: serde_json's `float_roundtrip`).
     Number(serde_json::Number),
 }
 
@@ -239,17 +239,10 @@ impl PolicyDocument {
         serde_json::from_str(text)
     }
 
-    /// Pretty-prints the document: 2-space indent, AWS's key order.
+    /// Pretty-prints the document: 2-space indent, AWS's key order; the
+    /// same bytes as `serde_json::to_string_pretty`, written directly.
     pub fn to_json_pretty(&self) -> String {
-        // Room for a typical pretty statement (about 300 bytes), so that
-        // the buffer does not grow by doubling from serde_json's 128 bytes.
-        let mut out = Vec::with_capacity(128 + 384 * self.statements().len());
-        // Serializing owned strings, enums and ordered maps cannot fail, and
-        // serde_json writes UTF-8.
-        match serde_json::to_writer_pretty(&mut out, self) {
-            Ok(()) => String::from_utf8(out).unwrap_or_default(),
-            Err(_) => String::new(),
-        }
+        crate::pretty::to_json_pretty(self)
     }
 
     /// The statements, whichever form they were written in.

@@ -24,7 +24,12 @@ fn one_or_many<T: std::fmt::Debug + Clone + 'static>(item: BoxedStrategy<T>) -> 
 /// Any JSON string content, including quotes, backslashes, control
 /// characters and non-ASCII text.
 fn any_text() -> BoxedStrategy<String> {
-    prop_oneof![".{0,12}", "[a-z:*?/${}\"\\\\]{0,12}"].boxed()
+    prop_oneof![
+        ".{0,12}",
+        "[a-z:*?/${}\"\\\\]{0,12}",
+        "[\\x00-\\x1f\\x7f\u{e9}\u{2028}]{0,6}"
+    ]
+    .boxed()
 }
 
 fn condition_value() -> BoxedStrategy<ConditionValue> {
@@ -32,6 +37,9 @@ fn condition_value() -> BoxedStrategy<ConditionValue> {
         any_text().prop_map(ConditionValue::String),
         any::<bool>().prop_map(ConditionValue::Bool),
         any::<i64>().prop_map(|n| ConditionValue::Number(n.into())),
+        any::<f64>()
+            .prop_filter_map("finite", serde_json::Number::from_f64)
+            .prop_map(ConditionValue::Number),
     ]
     .boxed()
 }
@@ -209,6 +217,12 @@ proptest! {
         let compact = serde_json::to_string(&doc).expect("serializes");
         prop_assert_eq!(&PolicyDocument::from_json(&compact).expect("parses back"), &doc);
         prop_assert_eq!(PolicyDocument::from_json(&doc.to_json_pretty()).expect("parses back"), doc);
+    }
+
+    /// The direct pretty-printer writes exactly serde_json's bytes.
+    #[test]
+    fn pretty_printer_matches_serde_json(doc in document()) {
+        prop_assert_eq!(doc.to_json_pretty(), serde_json::to_string_pretty(&doc).expect("serializes"));
     }
 
     /// The generator's documents, with concrete values in any partition,

@@ -1,0 +1,208 @@
+//! A direct pretty-printer for [`PolicyDocument`]: the same bytes as
+//! `serde_json::to_string_pretty` (2-space indent, `": "` after keys,
+//! serde_json's string escapes), written without going through serde's
+//! generic serializer.
+//!
+//! Why: the generator's output is produced on every `rotation_policy!`
+//! invocation, and proc macros run unoptimized in a default dev build, where
+//! serde's layers of generic calls cost several times what a direct writer
+//! does. The property test `pretty_printer_matches_serde_json` holds the two
+//! byte-identical on arbitrary documents.
+
+use crate::policy::{ConditionValue, Effect, OneOrMany, OrderedMap, PolicyDocument, Principal, Statement};
+
+struct Writer {
+    out: String,
+    depth: usize,
+    /// Whether the current object or array has an entry yet.
+    first: bool,
+}
+
+impl Writer {
+    fn newline(&mut self) {
+        self.out.push('\n');
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.depth += 1;
+        self.first = true;
+    }
+
+    fn close(&mut self, bracket: char) {
+        self.depth -= 1;
+        if !self.first {
+            self.newline();
+        }
+        self.out.push(bracket);
+        self.first = false;
+    }
+
+    /// Starts an array element or object entry.
+    fn item(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        self.newline();
+    }
+
+    fn key(&mut self, key: &str) {
+        self.item();
+        self.string(key);
+        self.out.push_str(": ");
+    }
+
+    /// A JSON string with serde_json's escapes: `"`, `\`, and control
+    /// characters (`\b`, `\f`, `\n`, `\r`, `\t`, else `\u00XX`).
+    fn string(&mut self, s: &str) {
+        self.out.push('"');
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escape = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x00..=0x1f => "",
+                _ => continue,
+            };
+            self.out.push_str(&s[start..i]);
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.out.push_str("\\u00");
+                self.out.push(char::from(HEX[usize::from(b >> 4)]));
+                self.out.push(char::from(HEX[usize::from(b & 0xf)]));
+            } else {
+                self.out.push_str(escape);
+            }
+            start = i + 1;
+        }
+        self.out.push_str(&s[start..]);
+        self.out.push('"');
+    }
+
+    fn strings(&mut self, values: &OneOrMany<String>) {
+        match values {
+            OneOrMany::One(s) => self.string(s),
+            OneOrMany::Many(items) => {
+                self.open('[');
+                for s in items {
+                    self.item();
+                    self.string(s);
+                }
+                self.close(']');
+            }
+        }
+    }
+
+    fn condition_value(&mut self, value: &ConditionValue) {
+        match value {
+            ConditionValue::String(s) => self.string(s),
+            ConditionValue::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            ConditionValue::Number(n) => self.out.push_str(&n.to_string()),
+        }
+    }
+
+    fn map<V>(&mut self, map: &OrderedMap<V>, mut value: impl FnMut(&mut Self, &V)) {
+        self.open('{');
+        for (k, v) in map.iter() {
+            self.key(k);
+            value(self, v);
+        }
+        self.close('}');
+    }
+
+    fn principal(&mut self, principal: &Principal) {
+        match principal {
+            Principal::Any => self.string("*"),
+            Principal::Map(map) => self.map(map, Self::strings),
+        }
+    }
+
+    fn statement(&mut self, s: &Statement) {
+        self.open('{');
+        if let Some(sid) = &s.sid {
+            self.key("Sid");
+            self.string(sid);
+        }
+        self.key("Effect");
+        self.string(match s.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        });
+        for (name, principal) in [("Principal", &s.principal), ("NotPrincipal", &s.not_principal)] {
+            if let Some(p) = principal {
+                self.key(name);
+                self.principal(p);
+            }
+        }
+        let lists = [
+            ("Action", &s.action),
+            ("NotAction", &s.not_action),
+            ("Resource", &s.resource),
+            ("NotResource", &s.not_resource),
+        ];
+        for (name, values) in lists {
+            if let Some(values) = values {
+                self.key(name);
+                self.strings(values);
+            }
+        }
+        if let Some(condition) = &s.condition {
+            self.key("Condition");
+            self.map(condition, |w, keys| {
+                w.map(keys, |w, values| match values {
+                    OneOrMany::One(v) => w.condition_value(v),
+                    OneOrMany::Many(items) => {
+                        w.open('[');
+                        for v in items {
+                            w.item();
+                            w.condition_value(v);
+                        }
+                        w.close(']');
+                    }
+                });
+            });
+        }
+        self.close('}');
+    }
+}
+
+/// The document as serde_json's pretty printer writes it.
+pub(crate) fn to_json_pretty(doc: &PolicyDocument) -> String {
+    let mut w = Writer {
+        out: String::with_capacity(128 + 384 * doc.statements().len()),
+        depth: 0,
+        first: true,
+    };
+    w.open('{');
+    if let Some(version) = &doc.version {
+        w.key("Version");
+        w.string(version);
+    }
+    if let Some(id) = &doc.id {
+        w.key("Id");
+        w.string(id);
+    }
+    w.key("Statement");
+    match &doc.statement {
+        OneOrMany::One(s) => w.statement(s),
+        OneOrMany::Many(statements) => {
+            w.open('[');
+            for s in statements {
+                w.item();
+                w.statement(s);
+            }
+            w.close(']');
+        }
+    }
+    w.close('}');
+    w.out
+}
