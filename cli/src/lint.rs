@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use rotation_policy_core::lint::{lint, Check, Finding, LintOptions, PolicyType, Severity};
@@ -161,20 +161,31 @@ fn render_text(linted: &[Linted], color: bool) -> String {
                 Severity::Warning => Level::WARNING,
                 Severity::Suggestion => Level::HELP.with_name(Some("suggestion")),
             };
-            let (line_text, span) = line_of(&text, finding);
             let label = if finding.pointer.is_empty() {
                 "the document".to_owned()
             } else {
                 format!("at `{}`", finding.pointer)
             };
             let title = level.primary_title(&finding.message).id(finding.code);
-            let report = [title.element(
-                Snippet::source(line_text)
-                    .line_start(finding.line)
-                    .path(&file.name)
-                    .annotation(AnnotationKind::Primary.span(span).label(&label)),
-            )];
+            let shown = line_of(&text, finding);
+            let report = match shown.clone() {
+                Some((line_text, span)) => [title.element(
+                    Snippet::source(line_text)
+                        .line_start(finding.line)
+                        .path(&file.name)
+                        .annotation(AnnotationKind::Primary.span(span).label(&label)),
+                )],
+                // A line too long to show: the position and the pointer only.
+                None => [title.element(
+                    Origin::path(&file.name)
+                        .line(finding.line)
+                        .char_column(finding.column),
+                )],
+            };
             let _ = writeln!(out, "{}\n", renderer.render(&report));
+            if shown.is_none() {
+                let _ = writeln!(out, "  = {label}\n");
+            }
         }
     }
     let total: usize = counts.iter().sum();
@@ -197,15 +208,32 @@ fn render_text(linted: &[Linted], color: bool) -> String {
     out
 }
 
+/// Lines longer than this (in bytes) are not shown: a minified policy of
+/// megabytes on one line would be copied into every finding's snippet,
+/// making text output quadratic in the input.
+const LONGEST_SHOWN_LINE: usize = 1024;
+
 /// The source line a finding starts on, and the finding's span within it
-/// (cut at the line's end; at least one character, for the caret).
-fn line_of<'t>(text: &'t str, finding: &Finding) -> (&'t str, std::ops::Range<usize>) {
+/// (cut at the line's end; at least one character, for the caret); `None`
+/// when the line is longer than [`LONGEST_SHOWN_LINE`]. Looks at most that
+/// far either side of the finding.
+fn line_of<'t>(text: &'t str, finding: &Finding) -> Option<(&'t str, std::ops::Range<usize>)> {
     let start = floor_char_boundary(text, finding.span.start.min(text.len()));
-    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-    let line_end = text
-        .get(start..)
-        .and_then(|t| t.find('\n'))
-        .map_or(text.len(), |i| start + i);
+    let window_start = floor_char_boundary(text, start.saturating_sub(LONGEST_SHOWN_LINE + 1));
+    let window_end = floor_char_boundary(text, (start + LONGEST_SHOWN_LINE + 1).min(text.len()));
+    let line_start = match text.get(window_start..start).and_then(|t| t.rfind('\n')) {
+        Some(i) => window_start + i + 1,
+        None if window_start == 0 => 0,
+        None => return None,
+    };
+    let line_end = match text.get(start..window_end).and_then(|t| t.find('\n')) {
+        Some(i) => start + i,
+        None if window_end == text.len() => text.len(),
+        None => return None,
+    };
+    if line_end - line_start > LONGEST_SHOWN_LINE {
+        return None;
+    }
     let line = text.get(line_start..line_end).unwrap_or_default();
     let line = line.strip_suffix('\r').unwrap_or(line);
     let from = start - line_start;
@@ -222,7 +250,7 @@ fn line_of<'t>(text: &'t str, finding: &Finding) -> (&'t str, std::ops::Range<us
             .and_then(|rest| rest.chars().next())
             .map_or(from, |c| from + c.len_utf8())
     };
-    (line, from..to)
+    Some((line, from..to))
 }
 
 fn floor_char_boundary(text: &str, mut at: usize) -> usize {
@@ -355,13 +383,39 @@ mod tests {
     #[test]
     fn line_of_cuts_multiline_spans_and_keeps_a_caret() {
         let text = "{\n  \"a\": {\n    \"b\": 1\n  }\n}";
-        let (line, span) = line_of(text, &finding(9..24));
+        let (line, span) = line_of(text, &finding(9..24)).expect("short line");
         assert_eq!(line, "  \"a\": {");
         assert_eq!(span, 7..8);
-        let (line, span) = line_of("", &finding(0..1));
+        let (line, span) = line_of("", &finding(0..1)).expect("short line");
         assert_eq!((line, span), ("", 0..0));
-        let (line, span) = line_of("ab\u{e9}", &finding(2..3));
+        let (line, span) = line_of("ab\u{e9}", &finding(2..3)).expect("short line");
         assert_eq!((line, span), ("ab\u{e9}", 2..4));
+    }
+
+    /// Regression (found by cli/tests/hostile.rs): 100k findings on one
+    /// minified line took minutes, each snippet copying the whole line.
+    #[test]
+    fn long_lines_are_not_shown() {
+        let long = format!("{{\"a\": \"{}\"}}", "\u{e9}".repeat(LONGEST_SHOWN_LINE));
+        assert_eq!(line_of(&long, &finding(2..5)), None);
+        assert_eq!(line_of(&long, &finding(long.len() - 1..long.len())), None);
+        let fits = format!("x\n{}\ny", "a".repeat(LONGEST_SHOWN_LINE));
+        let (line, span) = line_of(&fits, &finding(2..4)).expect("fits");
+        assert_eq!((line.len(), span), (LONGEST_SHOWN_LINE, 0..2));
+        let linted = [Linted {
+            name: "p.json".to_owned(),
+            source: long.clone().into_bytes(),
+            findings: vec![Finding {
+                line: 1,
+                column: 3,
+                pointer: "/a".to_owned(),
+                ..finding(2..5)
+            }],
+        }];
+        let text = render_text(&linted, false);
+        assert!(text.contains("p.json:1:3"), "{text}");
+        assert!(text.contains("at `/a`"), "{text}");
+        assert!(text.len() < 400, "{text}");
     }
 
     #[test]

@@ -369,9 +369,15 @@ impl<'d, 'a> Ctx<'d, 'a> {
             })
             .collect();
         located.sort_by_key(|(span, _)| span.start);
-        // Line and column in one pass over the source.
+        // Line and column in one pass over the source: the findings are
+        // sorted by offset, so the column (in characters) advances from the
+        // previous finding's on the same line instead of being counted from
+        // the line's start each time (which was quadratic for a one-line
+        // document with many findings).
         let bytes = doc.source.as_bytes();
-        let (mut line, mut line_start, mut scanned) = (1usize, 0usize, 0usize);
+        let (mut line, mut scanned) = (1usize, 0usize);
+        // The offset up to which the current line's characters are counted, and their count.
+        let (mut counted_to, mut chars_before) = (0usize, 0usize);
         located
             .into_iter()
             .map(|(span, raw)| {
@@ -379,11 +385,23 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 for (i, &b) in bytes.get(scanned..upto).unwrap_or_default().iter().enumerate() {
                     if b == b'\n' {
                         line += 1;
-                        line_start = scanned + i + 1;
+                        counted_to = scanned + i + 1;
+                        chars_before = 0;
                     }
                 }
                 scanned = scanned.max(upto);
-                let column = doc.source.get(line_start..upto).map_or(0, |s| s.chars().count()) + 1;
+                if upto > counted_to {
+                    // The source is UTF-8: its characters are its bytes
+                    // that are not continuation bytes (10xxxxxx).
+                    chars_before += bytes
+                        .get(counted_to..upto)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|&&b| (b & 0xC0) != 0x80)
+                        .count();
+                    counted_to = upto;
+                }
+                let column = chars_before + 1;
                 let id = match raw.target {
                     Target::Value(id) | Target::Key(id) | Target::Within(id, ..) => id,
                 };

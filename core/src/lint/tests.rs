@@ -55,3 +55,44 @@ fn severity_names_round_trip() {
     );
     assert!(Severity::Error > Severity::SecurityWarning && Severity::Warning > Severity::Suggestion);
 }
+
+/// Regression (found by the hostile-input CLI test): `1e999` parsed to
+/// infinity and linted clean, while `check` refused the same document with
+/// "number out of range".
+#[test]
+fn numbers_beyond_f64_are_type_mismatches() {
+    let nines = "9".repeat(400);
+    for value in ["1e999", "-1e999", nines.as_str(), "\"1e999\""] {
+        let policy = format!(
+            r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "s3:GetObject",
+            "Resource": "*", "Condition": {{"NumericLessThan": {{"aws:MultiFactorAuthAge": {value}}}}}}}}}"#
+        );
+        let found: Vec<&str> = codes(&policy, PolicyType::Auto).iter().map(|f| f.0).collect();
+        assert_eq!(found, ["TYPE_MISMATCH_NUMBER"], "{value}");
+    }
+    let tiny = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject",
+        "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": 1e-999}}}}"#;
+    assert_eq!(codes(tiny, PolicyType::Auto), []);
+}
+
+/// Columns count characters and advance from finding to finding on one line
+/// (they were counted from the line's start for each finding, quadratic in
+/// a one-line document with many findings).
+#[test]
+fn columns_on_one_line_count_characters_between_findings() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": {"é": 1, "Effect": "Allow", "ü€": 2, "Action": "s3:GetObject", "Resource": "*", "x": 3}}"#;
+    let found: Vec<(&str, usize, usize)> = codes(policy, PolicyType::Auto)
+        .into_iter()
+        .filter(|f| f.0 == "INVALID_POLICY_ELEMENT")
+        .map(|f| (f.0, f.2, f.3))
+        .collect();
+    let column_of = |needle: &str| policy[..policy.find(needle).expect("in policy")].chars().count() + 1;
+    assert_eq!(
+        found,
+        [
+            ("INVALID_POLICY_ELEMENT", 1, column_of("\"é\"")),
+            ("INVALID_POLICY_ELEMENT", 1, column_of("\"ü€\"")),
+            ("INVALID_POLICY_ELEMENT", 1, column_of("\"x\"")),
+        ]
+    );
+}
