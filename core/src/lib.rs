@@ -25,10 +25,13 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "analysis")]
 pub mod access;
 pub mod arn;
+#[cfg(feature = "analysis")]
 pub mod catalog;
 pub mod cloudformation;
+#[cfg(feature = "analysis")]
 pub mod lint;
 pub mod policy;
 mod pretty;

@@ -1,6 +1,8 @@
 //! The access checker against the generator's own output, and crafted cases
 //! each with its expected decision and deciding statement.
 
+#![cfg(feature = "analysis")]
+
 use rotation_policy_core::access::{
     check, evaluate, CheckInput, Decision, NamedPolicy, PolicyInput, PolicyKind, Request, RequestPrincipal,
 };

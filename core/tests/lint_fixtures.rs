@@ -5,6 +5,8 @@
 //! real-world fixture (`tests/lint/real/`) yields exactly the codes
 //! `tests/lint/real/expectations.tsv` lists.
 
+#![cfg(feature = "analysis")]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

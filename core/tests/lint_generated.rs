@@ -2,6 +2,8 @@
 //! `recommended` profile for every option combination; the `aws_doc_2021`
 //! role policy is caught by SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY.
 
+#![cfg(feature = "analysis")]
+
 use rotation_policy_core::lint::{lint, Finding, LintOptions, PolicyType, Severity};
 use rotation_policy_core::{render, Kms, Profile, RotationSpec, Strategy};
 

@@ -3,6 +3,8 @@
 //! and with random bytes inserted (a deterministic generator, no extra crate).
 //! Findings' pointers resolve in serde_json's reading of the same document.
 
+#![cfg(feature = "analysis")]
+
 use std::path::{Path, PathBuf};
 
 use rotation_policy_core::lint::{lint, LintOptions, PolicyType};

@@ -2,6 +2,8 @@
 //! always lints clean, a `Deny` never widens access, and rendering never
 //! produces invalid JSON.
 
+#![cfg(feature = "analysis")]
+
 use proptest::prelude::*;
 use proptest::sample::select;
 use rotation_policy_core::access::{evaluate, Decision, NamedPolicy, PolicyKind, Request, RequestPrincipal};
