@@ -287,6 +287,9 @@ checks! {
     UNSUPPORTED_CHARACTER = Error;
     /// (rotation-policy) A `${Name}` template placeholder (CloudFormation `Fn::Sub`) left in.
     UNRESOLVED_TEMPLATE_PLACEHOLDER = Warning;
+    /// (rotation-policy) An action that supports no resource type, in a statement
+    /// whose `Resource` has no `"*"`: the action is never granted.
+    ACTION_NEEDS_STAR_RESOURCE = Error;
 }
 
 impl Check {
@@ -300,6 +303,7 @@ impl Check {
         Check::DUPLICATE_JSON_KEY,
         Check::UNSUPPORTED_CHARACTER,
         Check::UNRESOLVED_TEMPLATE_PLACEHOLDER,
+        Check::ACTION_NEEDS_STAR_RESOURCE,
     ];
 
     /// The check with this code.

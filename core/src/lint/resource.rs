@@ -43,7 +43,58 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
         }
     }
     redundant_resources(ctx, &list);
+    if stmt.resource.is_some() {
+        action_needs_star_resource(ctx, stmt, id, &list);
+    }
     stmt.resources = list;
+}
+
+// An action that supports no resource type (the Service Authorization
+// Reference lists none for it, e.g. `ec2:DescribeNetworkInterfaces`,
+// `secretsmanager:GetRandomPassword`) is authorized against `"*"` only: a
+// statement that names it with specific resource ARNs never grants it
+// (IAM User Guide, "Actions, resources, and condition keys for AWS
+// services": "If the Resource types column is empty, the action does not
+// support resource-level permissions and you must specify all resources").
+// Only actions named without wildcards are checked: `ec2:Describe*` next to
+// ARNs deliberately scopes the actions that do support them.
+fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId, list: &[(NodeId, &str)]) {
+    if list.is_empty() || list.iter().any(|&(_, r)| r.starts_with('*') || r.contains("${")) {
+        return;
+    }
+    let unscoped: Vec<&str> = stmt
+        .actions
+        .iter()
+        .filter_map(|item| match item.resolved {
+            Resolved::One(s, a) if s.resource_types_of(a).next().is_none() => Some(item.text),
+            _ => None,
+        })
+        .collect();
+    // When no action of the statement supports a resource type,
+    // RESOURCE_TYPE_MISMATCH already reports the ARNs; this check is for the
+    // mixed statement (the ENI statement scoped to network-interface ARNs).
+    let scoped = stmt.actions.iter().any(|item| {
+        matches!(item.resolved, Resolved::One(s, a) if s.resource_types_of(a).next().is_some())
+            || matches!(item.resolved, Resolved::Pattern)
+    });
+    if unscoped.is_empty() || !scoped {
+        return;
+    }
+    let names: Vec<String> = unscoped.iter().take(4).map(|n| format!("`{n}`")).collect();
+    let more = unscoped.len().saturating_sub(4);
+    let names = if more > 0 {
+        format!("{} and {more} more", names.join(", "))
+    } else {
+        names.join(", ")
+    };
+    ctx.emit(
+        Check::ACTION_NEEDS_STAR_RESOURCE,
+        Target::Value(id),
+        format!(
+            "{names} support no resource type, so they are granted only with `\"Resource\": \"*\"`; \
+             this statement grants them nothing: move them to a statement on `\"*\"`"
+        ),
+    );
 }
 
 /// The fields of an ARN that passed the syntax checks.
