@@ -61,7 +61,17 @@ impl Partition {
 
     /// Looks a partition up by its ARN name (case-sensitive, as AWS is).
     pub fn from_name(name: &str) -> Option<Partition> {
-        Partition::ALL.into_iter().find(|p| p.as_str() == name)
+        Some(match name {
+            "aws" => Partition::Aws,
+            "aws-cn" => Partition::AwsCn,
+            "aws-us-gov" => Partition::AwsUsGov,
+            "aws-iso" => Partition::AwsIso,
+            "aws-iso-b" => Partition::AwsIsoB,
+            "aws-iso-e" => Partition::AwsIsoE,
+            "aws-iso-f" => Partition::AwsIsoF,
+            "aws-eusc" => Partition::AwsEusc,
+            _ => return None,
+        })
     }
 
     /// The DNS suffix of the partition's endpoints.
@@ -257,11 +267,16 @@ impl Arn {
         let mut bounds = [0usize; 6];
         let mut field = 1;
         bounds[0] = 4;
-        for (i, b) in text.bytes().enumerate().skip(4) {
-            if b == b':' && field < 5 {
+        // Indexed loops here and below: the macro runs this at opt-level 0
+        // in a dev build, where iterator adapters cost a call per byte.
+        let bytes = text.as_bytes();
+        let mut i = 4;
+        while i < bytes.len() && field < 5 {
+            if bytes[i] == b':' {
                 bounds[field] = i + 1;
                 field += 1;
             }
+            i += 1;
         }
         if field < 5 {
             return Err(ArnError::new(
@@ -479,9 +494,17 @@ impl SecretArn {
             }
             _ => (name, SecretSuffix::Missing),
         };
-        let bad = base
-            .char_indices()
-            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "/_+=.@-".contains(c)));
+        let mut bad = None;
+        let base_bytes = base.as_bytes();
+        let mut i = 0;
+        while i < base_bytes.len() {
+            let b = base_bytes[i];
+            if !(b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'+' | b'=' | b'.' | b'@' | b'-')) {
+                bad = base[i..].chars().next().map(|c| (i, c));
+                break;
+            }
+            i += 1;
+        }
         if let Some((i, c)) = bad {
             let at = name_start + i;
             return Err(ArnError::new(

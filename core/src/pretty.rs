@@ -20,9 +20,13 @@ struct Writer {
 
 impl Writer {
     fn newline(&mut self) {
+        const SPACES: &str = "                                                                ";
         self.out.push('\n');
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
+        let mut width = 2 * self.depth;
+        while width > 0 {
+            let chunk = width.min(SPACES.len());
+            self.out.push_str(&SPACES[..chunk]);
+            width -= chunk;
         }
     }
 
@@ -58,10 +62,21 @@ impl Writer {
 
     /// A JSON string with serde_json's escapes: `"`, `\`, and control
     /// characters (`\b`, `\f`, `\n`, `\r`, `\t`, else `\u00XX`).
+    ///
+    /// A plain indexed loop rather than iterator adapters: proc macros run
+    /// at opt-level 0 in a dev build, where every adapter call costs.
     fn string(&mut self, s: &str) {
         self.out.push('"');
+        let bytes = s.as_bytes();
         let mut start = 0;
-        for (i, b) in s.bytes().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            i += 1;
+            if b >= 0x20 && b != b'"' && b != b'\\' {
+                continue;
+            }
+            let i = i - 1;
             let escape = match b {
                 b'"' => "\\\"",
                 b'\\' => "\\\\",
@@ -70,8 +85,7 @@ impl Writer {
                 b'\n' => "\\n",
                 b'\r' => "\\r",
                 b'\t' => "\\t",
-                0x00..=0x1f => "",
-                _ => continue,
+                _ => "",
             };
             self.out.push_str(&s[start..i]);
             if escape.is_empty() {
