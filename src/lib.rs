@@ -2,7 +2,9 @@
 //! Manager rotation Lambda functions.
 //!
 //! This facade re-exports the core library and the [`rotation_policy!`] macro
-//! (see the README for the full story).
+//! (see the README for the full story). The linter (`lint`) and the access
+//! checker (`access`) are behind the `analysis` feature:
+//! `rotation-policy = { version = "0.1", features = ["analysis"] }`.
 
 #![forbid(unsafe_code)]
 
