@@ -109,23 +109,14 @@ impl RotationSpec {
     /// deploys this spec's execution role and invoke permission.
     pub fn cloudformation_json(&self) -> String {
         let role_policy = self.execution_role_policy_json();
-        let mut permission_values = vec![self.function().text(), self.account().text()];
-        if self.source_arn() {
-            permission_values.push(self.secret().text());
-        }
-        // Only the placeholders the template uses become parameters: a
-        // declared parameter nothing refers to is an error waiting to happen
-        // (cfn-lint W2001). `aws_doc_2021` with a key of unknown ARN grants
-        // KMS on `"*"`, so there `KmsKeyArn` is a placeholder of the spec that
-        // no document contains.
+        // Exactly the placeholders the documents use become parameters: a
+        // declared parameter nothing refers to is a cfn-lint warning (W2001).
+        // The permission uses the function, account and (with `source_arn`)
+        // secret, all of which the documents contain too.
         let parameters: Vec<(String, Node)> = self
             .placeholders()
             .into_iter()
             .filter(|p| !p.is_pseudo_parameter())
-            .filter(|p| {
-                let token = p.token();
-                role_policy.contains(&token) || permission_values.iter().any(|v| v.contains(&token))
-            })
             .map(|p| (p.name().to_owned(), parameter(p)))
             .collect();
         let trust = map(vec![

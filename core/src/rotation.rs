@@ -849,12 +849,18 @@ impl RotationSpec {
     /// The placeholders the generated documents contain, in first-use order.
     pub fn placeholders(&self) -> Vec<Placeholder> {
         let mut out = Vec::new();
+        // `aws_doc_2021` grants a key of unknown ARN on `"*"` (the page's
+        // statement), so its documents hold no `${KmsKeyArn}`.
+        let kms = self
+            .kms
+            .as_ref()
+            .filter(|k| !(self.profile == Profile::AwsDoc2021 && k.placeholder().is_some()));
         let slots = [
             Some(&self.function),
             Some(&self.account),
             Some(&self.secret),
             self.superuser_secret.as_ref(),
-            self.kms.as_ref(),
+            kms,
         ];
         for p in slots.into_iter().flatten().filter_map(Slot::placeholder) {
             if !out.contains(&p) {
