@@ -312,14 +312,28 @@ fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
-/// IAM's wildcard match: `*` matches any run of characters, `?` any one
-/// character; ASCII case-insensitive (as for actions).
+/// IAM's wildcard match for actions: `*` matches any run of characters, `?`
+/// any one character; ASCII case-insensitive.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    wildcard_match_case(pattern, text, true)
+}
+
+/// IAM's wildcard match, case-sensitive as for resource ARNs and
+/// `StringLike`/`ArnLike` values, or ASCII case-insensitive as for actions.
+/// The one matcher the linter, the checker and the catalog share.
+pub fn wildcard_match_case(pattern: &str, text: &str, ignore_case: bool) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi].eq_ignore_ascii_case(&t[ti])) {
+        let same = |a: u8, b: u8| {
+            if ignore_case {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a == b
+            }
+        };
+        if pi < p.len() && (p[pi] == b'?' || (p[pi] != b'*' && same(p[pi], t[ti]))) {
             pi += 1;
             ti += 1;
         } else if pi < p.len() && p[pi] == b'*' {

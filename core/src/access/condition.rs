@@ -310,25 +310,7 @@ fn compare(cmp: Cmp, ordering: Option<std::cmp::Ordering>) -> bool {
 
 /// `StringLike`: case-sensitive, `*` any run, `?` one character.
 pub(super) fn like_match(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&b| b == b'*')
+    crate::catalog::wildcard_match_case(pattern, text, false)
 }
 
 /// `ArnLike`/`ArnEquals`: each of the six colon-separated parts is matched

@@ -419,34 +419,7 @@ fn resource_type_mismatch(
 
 /// IAM's ARN match: `*` and `?` wildcards, case-sensitive.
 fn arn_wildcard_match(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match (p.get(pi), t.get(ti)) {
-            (Some(b'?'), _) => {
-                pi += 1;
-                ti += 1;
-            }
-            (Some(a), Some(b)) if a == b && *a != b'*' => {
-                pi += 1;
-                ti += 1;
-            }
-            (Some(b'*'), _) => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..).unwrap_or_default().iter().all(|&b| b == b'*')
+    crate::catalog::wildcard_match_case(pattern, text, false)
 }
 
 // A resource listed twice, or already matched by a wildcard ARN of the same
