@@ -64,35 +64,14 @@ fn bad_fixtures_yield_exactly_the_expected_findings() {
     let expected = expectations();
     let files = json_files("bad");
     assert!(files.len() >= 80, "only {} bad fixtures", files.len());
-    let mut failures = Vec::new();
-    for path in &files {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("utf-8 name")
-            .to_owned();
-        let Some((ty, want)) = expected.get(&name) else {
-            failures.push(format!("{name}: no rows in expectations.tsv"));
-            continue;
-        };
-        let policy_type = PolicyType::from_name(ty).expect("type name");
-        let source = std::fs::read(path).expect("fixture readable");
-        let got: BTreeSet<Row> = lint(&source, &LintOptions { policy_type })
-            .into_iter()
-            .map(|f| (f.code.to_owned(), f.pointer, f.line, f.column))
-            .collect();
-        if &got != want {
-            failures.push(format!("{name}:\n  expected {want:?}\n  found    {got:?}"));
-        }
-    }
-    for name in expected.keys() {
-        if !files
-            .iter()
-            .any(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
-        {
-            failures.push(format!("{name}: listed in expectations.tsv but missing"));
-        }
-    }
+    let failures = compare_fixtures(&files, &expected, "expectations.tsv", |finding| {
+        (
+            finding.code.to_owned(),
+            finding.pointer,
+            finding.line,
+            finding.column,
+        )
+    });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -205,22 +184,37 @@ fn real_fixtures_yield_exactly_the_expected_codes() {
         expected.values().any(|(_, c)| c.is_empty()) && expected.values().any(|(_, c)| !c.is_empty()),
         "real fixtures need clean and flagged documents"
     );
+    let failures = compare_fixtures(&files, &expected, "real/expectations.tsv", |finding| {
+        finding.code.to_owned()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Lints every fixture with its listed policy type and compares the set of
+/// `project(finding)` with the expected set; also reports fixtures without
+/// a row and rows without a fixture. Returns the failures.
+fn compare_fixtures<T: Ord + std::fmt::Debug>(
+    files: &[PathBuf],
+    expected: &BTreeMap<String, (String, BTreeSet<T>)>,
+    table: &str,
+    project: impl Fn(rotation_policy_core::lint::Finding) -> T,
+) -> Vec<String> {
     let mut failures = Vec::new();
-    for path in &files {
+    for path in files {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .expect("utf-8 name")
             .to_owned();
         let Some((ty, want)) = expected.get(&name) else {
-            failures.push(format!("{name}: no row in real/expectations.tsv"));
+            failures.push(format!("{name}: no row in {table}"));
             continue;
         };
         let policy_type = PolicyType::from_name(ty).expect("type name");
         let source = std::fs::read(path).expect("fixture readable");
-        let got: BTreeSet<String> = lint(&source, &LintOptions { policy_type })
+        let got: BTreeSet<T> = lint(&source, &LintOptions { policy_type })
             .into_iter()
-            .map(|f| f.code.to_owned())
+            .map(&project)
             .collect();
         if &got != want {
             failures.push(format!("{name}:\n  expected {want:?}\n  found    {got:?}"));
@@ -231,8 +225,8 @@ fn real_fixtures_yield_exactly_the_expected_codes() {
             .iter()
             .any(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
         {
-            failures.push(format!("{name}: listed in real/expectations.tsv but missing"));
+            failures.push(format!("{name}: listed in {table} but missing"));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
 }
