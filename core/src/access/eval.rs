@@ -170,18 +170,12 @@ pub fn principal_matches(principal: &Principal, request: &Request) -> bool {
     })
 }
 
-/// The account of `arn:PARTITION:iam::ACCOUNT:root`.
+/// The account of `arn:PARTITION:iam::ACCOUNT:root`, read with the ARN parser.
 fn account_root(value: &str) -> Option<&str> {
-    let rest = value.strip_prefix("arn:")?;
-    let mut parts = rest.splitn(5, ':');
-    let (_partition, service, region, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    (service == "iam" && region.is_empty() && resource == "root").then_some(account)
+    let arn = crate::arn::Arn::parse(value).ok()?;
+    (arn.service() == "iam" && arn.region().is_empty() && arn.resource() == "root")
+        .then(|| value.get(arn.account_range()))
+        .flatten()
 }
 
 /// The outcome of evaluating one request.
