@@ -105,18 +105,25 @@ impl Partition {
     /// Whether `region` is a region name of this partition:
     /// `PREFIX-\w+-\d+` with the partition's prefix.
     pub fn has_region(self, region: &str) -> bool {
-        self.region_prefixes().iter().any(|prefix| {
-            region
-                .strip_prefix(prefix)
+        let prefixes = self.region_prefixes();
+        let mut i = 0;
+        while i < prefixes.len() {
+            let matched = region
+                .strip_prefix(prefixes[i])
                 .and_then(|rest| rest.strip_prefix('-'))
                 .and_then(|rest| rest.rsplit_once('-'))
                 .is_some_and(|(area, number)| {
                     !area.is_empty()
-                        && area.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                        && all_bytes(area, |b| b.is_ascii_alphanumeric() || b == b'_')
                         && !number.is_empty()
-                        && number.bytes().all(|b| b.is_ascii_digit())
-                })
-        })
+                        && all_bytes(number, |b| b.is_ascii_digit())
+                });
+            if matched {
+                return true;
+            }
+            i += 1;
+        }
+        false
     }
 
     /// The partition whose region pattern `region` matches, if any.
@@ -220,7 +227,7 @@ impl fmt::Display for AccountId {
 }
 
 fn check_account(text: &str, range: Range<usize>) -> Result<(), ArnError> {
-    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.len() == 12 && all_bytes(text, |b| b.is_ascii_digit()) {
         return Ok(());
     }
     let what = if text.is_empty() {
@@ -312,7 +319,7 @@ impl Arn {
                 "ARN has an empty service field",
             ));
         }
-        if service_text.bytes().any(|b| b.is_ascii_uppercase()) {
+        if !all_bytes(service_text, |b| !b.is_ascii_uppercase()) {
             return Err(ArnError::new(
                 ArnErrorKind::ServiceCase,
                 service,
@@ -430,10 +437,15 @@ impl Arn {
     /// and the rest, split at the first `:` or `/`.
     fn resource_parts(&self) -> (&str, usize) {
         let resource = self.resource();
-        match resource.find([':', '/']) {
-            Some(i) => (&resource[..i], self.resource.start + i + 1),
-            None => (resource, self.text.len()),
+        let bytes = resource.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b':' || bytes[i] == b'/' {
+                return (&resource[..i], self.resource.start + i + 1);
+            }
+            i += 1;
         }
+        (resource, self.text.len())
     }
 
     fn wrong_type(&self, expected: &str, what: &str) -> ArnError {
@@ -489,7 +501,7 @@ impl SecretArn {
         // `base` is the name the secret was created with, without the suffix.
         let (base, suffix) = match name.rsplit_once('-') {
             Some((base, "??????")) => (base, SecretSuffix::Wildcard),
-            Some((base, tail)) if tail.len() == 6 && tail.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            Some((base, tail)) if tail.len() == 6 && all_bytes(tail, |b| b.is_ascii_alphanumeric()) => {
                 (base, SecretSuffix::Present)
             }
             _ => (name, SecretSuffix::Missing),
@@ -565,10 +577,7 @@ impl FunctionArn {
             Some((name, qualifier)) => (name, Some(qualifier)),
             None => (rest, None),
         };
-        let is_word = |s: &str| {
-            s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        };
+        let is_word = |s: &str| all_bytes(s, |b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if name.is_empty() || name.len() > 64 || !is_word(name) {
             return Err(ArnError::new(
                 ArnErrorKind::InvalidResourceName,
@@ -665,19 +674,46 @@ impl KmsKeyArn {
     }
 }
 
+/// `8-4-4-4-12` hex digits.
 fn is_uuid(id: &str) -> bool {
-    let groups = [8, 4, 4, 4, 12];
-    let mut parts = id.split('-');
-    groups.iter().all(|&len| {
-        parts
-            .next()
-            .is_some_and(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_hexdigit()))
-    }) && parts.next().is_none()
+    let bytes = id.as_bytes();
+    if bytes.len() != 36 {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let ok = match i {
+            8 | 13 | 18 | 23 => bytes[i] == b'-',
+            _ => bytes[i].is_ascii_hexdigit(),
+        };
+        if !ok {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 fn is_multi_region_key_id(id: &str) -> bool {
     id.strip_prefix("mrk-")
-        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|hex| hex.len() == 32 && all_bytes(hex, |b| b.is_ascii_hexdigit()))
+}
+
+/// Whether every byte of `s` satisfies `pred`.
+///
+/// An indexed loop rather than `s.bytes().all(..)`: the macro runs these
+/// parsers at opt-level 0 in a dev build, where each iterator adapter costs a
+/// call per byte.
+fn all_bytes(s: &str, pred: impl Fn(u8) -> bool) -> bool {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !pred(bytes[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 #[cfg(test)]

@@ -36,9 +36,9 @@ impl Strategy {
     /// Parses `single_user`, `alternating_users`, their aliases `single` and
     /// `alternating`, and the CLI's `single-user` / `alternating-users`.
     pub fn from_name(name: &str) -> Option<Strategy> {
-        match name.replace('-', "_").as_str() {
-            "single_user" | "single" => Some(Strategy::SingleUser),
-            "alternating_users" | "alternating" => Some(Strategy::AlternatingUsers),
+        match name {
+            "single_user" | "single-user" | "single" => Some(Strategy::SingleUser),
+            "alternating_users" | "alternating-users" | "alternating" => Some(Strategy::AlternatingUsers),
             _ => None,
         }
     }
@@ -71,9 +71,9 @@ impl Profile {
 
     /// Parses `recommended` or `aws_doc_2021` (`aws-doc-2021` too).
     pub fn from_name(name: &str) -> Option<Profile> {
-        match name.replace('-', "_").as_str() {
+        match name {
             "recommended" => Some(Profile::Recommended),
-            "aws_doc_2021" => Some(Profile::AwsDoc2021),
+            "aws_doc_2021" | "aws-doc-2021" => Some(Profile::AwsDoc2021),
             _ => None,
         }
     }
@@ -161,7 +161,15 @@ impl Field {
         if key == "separate_secret" {
             return Some(Field::SuperuserSecret);
         }
-        Field::ALL.into_iter().find(|f| f.key() == key)
+        // Indexed: this runs for every macro key, at opt-level 0 in a dev build.
+        let mut i = 0;
+        while i < Field::ALL.len() {
+            if Field::ALL[i].key() == key {
+                return Some(Field::ALL[i]);
+            }
+            i += 1;
+        }
+        None
     }
 
     /// Looks a key up like [`Field::from_key`]; an unknown key is an
