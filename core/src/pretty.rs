@@ -18,14 +18,28 @@ struct Writer {
     first: bool,
 }
 
+/// A line break and the indentation of up to 32 levels; a comma before it
+/// for the entries after the first. One `push_str` per line: at opt-level 0
+/// every call into `String` costs more than the bytes it copies.
+const LINE: &str = ",\n                                                                ";
+
 impl Writer {
     fn newline(&mut self) {
-        const SPACES: &str = "                                                                ";
-        self.out.push('\n');
-        let mut width = 2 * self.depth;
+        self.line(1);
+    }
+
+    /// Writes `LINE[from..]` for the current depth: `from` is 0 with the comma.
+    fn line(&mut self, from: usize) {
+        let width = 2 * self.depth;
+        if width + 2 <= LINE.len() {
+            self.out.push_str(&LINE[from..2 + width]);
+            return;
+        }
+        self.out.push_str(&LINE[from..]);
+        let mut width = width + 2 - LINE.len();
         while width > 0 {
-            let chunk = width.min(SPACES.len());
-            self.out.push_str(&SPACES[..chunk]);
+            let chunk = width.min(LINE.len() - 2);
+            self.out.push_str(&LINE[2..2 + chunk]);
             width -= chunk;
         }
     }
@@ -47,25 +61,26 @@ impl Writer {
 
     /// Starts an array element or object entry.
     fn item(&mut self) {
-        if !self.first {
-            self.out.push(',');
-        }
+        self.line(usize::from(self.first));
         self.first = false;
-        self.newline();
     }
 
     fn key(&mut self, key: &str) {
         self.item();
-        self.string(key);
-        self.out.push_str(": ");
+        self.string_then(key, "\": ");
     }
 
     /// A JSON string with serde_json's escapes: `"`, `\`, and control
     /// characters (`\b`, `\f`, `\n`, `\r`, `\t`, else `\u00XX`).
+    fn string(&mut self, s: &str) {
+        self.string_then(s, "\"");
+    }
+
+    /// [`Writer::string`] whose closing quote is the start of `close`.
     ///
     /// A plain indexed loop rather than iterator adapters: proc macros run
     /// at opt-level 0 in a dev build, where every adapter call costs.
-    fn string(&mut self, s: &str) {
+    fn string_then(&mut self, s: &str, close: &str) {
         self.out.push('"');
         let bytes = s.as_bytes();
         let mut start = 0;
@@ -99,7 +114,7 @@ impl Writer {
             start = i + 1;
         }
         self.out.push_str(&s[start..]);
-        self.out.push('"');
+        self.out.push_str(close);
     }
 
     fn strings(&mut self, values: &OneOrMany<String>) {
