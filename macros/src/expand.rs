@@ -1,13 +1,13 @@
 //! Hands the parsed pairs to the core builder, which does every check, turns
 //! its diagnostics into spanned errors, and writes the constant.
 
+use std::borrow::Cow;
 use std::env::VarError;
 use std::ops::Range;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
 use rotation_policy_core::{Diagnostic, Field, Part, RotationSpecBuilder};
-use syn::ext::IdentExt;
 use syn::LitStr;
 
 use crate::input::{Entry, Input, Value};
@@ -22,15 +22,15 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
     let mut rejected: Vec<Field> = Vec::new();
     let mut errors: Vec<(usize, syn::Error)> = Vec::new();
     for (index, entry) in input.entries.iter().enumerate() {
-        let key = entry.key.unraw().to_string();
+        let key = entry.name.as_str();
         let outcome = match read_value(&entry.value) {
-            Ok(value) => builder.set(&key, value.as_core()),
+            Ok(value) => builder.set(key, value.as_core()),
             Err(Unreadable::Env(error)) => {
                 errors.push((index, error));
-                Field::parse_key(&key).inspect(|&field| rejected.push(field))
+                Field::parse_key(key).inspect(|&field| rejected.push(field))
             }
             // Said in the words of the key's expected values, if it has any.
-            Err(Unreadable::Other { tokens, found }) => Field::parse_key(&key).inspect(|&field| {
+            Err(Unreadable::Other { tokens, found }) => Field::parse_key(key).inspect(|&field| {
                 rejected.push(field);
                 let message = format!("`{field}` expects {}, found {found}", field.expected());
                 errors.push((index, syn::Error::new_spanned(tokens, message)));
@@ -80,14 +80,7 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
             "invalid rotation policy options",
         ));
     };
-    let resource_policy = spec.resource_policy_json();
-    let execution_role_policy = spec.execution_role_policy_json();
-    let policies = quote! {
-        ::rotation_policy::RotationPolicies {
-            resource_policy: #resource_policy,
-            execution_role_policy: #execution_role_policy,
-        }
-    };
+    let policies = policies_tokens(&spec.resource_policy_json(), &spec.execution_role_policy_json())?;
     let mut items = track_env(input);
     for warning in spec.warnings() {
         let entry = set.iter().find(|(f, _)| Some(*f) == warning.field);
@@ -99,6 +92,76 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
     } else {
         quote! {{ #items #policies }}
     })
+}
+
+/// `::rotation_policy::RotationPolicies { .. }` with the two documents.
+///
+/// Written as source text and lexed by the compiler in one call, rather than
+/// built token by token with `quote!` and `Literal::string`: the expansion
+/// runs unoptimized in a dev build, where escaping two kilobytes of JSON char
+/// by char and crossing the proc-macro bridge once per token are most of an
+/// invocation's cost. Raw string literals need no escaping; every token gets
+/// the call-site span, as `quote!` would give it.
+///
+/// Outside a macro invocation (unit tests) it goes through proc_macro2.
+fn policies_tokens(resource_policy: &str, execution_role_policy: &str) -> syn::Result<TokenStream> {
+    let mut source = String::with_capacity(resource_policy.len() + execution_role_policy.len() + 128);
+    source.push_str("::rotation_policy::RotationPolicies { resource_policy: ");
+    push_raw_string(&mut source, resource_policy);
+    source.push_str(", execution_role_policy: ");
+    push_raw_string(&mut source, execution_role_policy);
+    source.push_str(" }");
+    // proc_macro2's `parse` would first check the text with its own lexer,
+    // itself unoptimized here; this text is well-formed by construction, so
+    // inside the compiler, the compiler lexes it alone.
+    if proc_macro::is_available() {
+        if let Ok(tokens) = source.parse::<proc_macro::TokenStream>() {
+            return Ok(tokens.into());
+        }
+    }
+    source.parse().map_err(|error| {
+        syn::Error::new(
+            Span::call_site(),
+            format!("internal error: the generated policies do not lex ({error}); please report this"),
+        )
+    })
+}
+
+/// Appends `text` as a raw string literal, `r#"..."#` with one more `#` than
+/// the longest run of `#` after a `"` in `text`.
+fn push_raw_string(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut hashes = 1;
+    // The generated policies hold no `#`; `contains(char)` is a `memchr`,
+    // which std ships optimized.
+    let mut i = if text.contains('#') { 0 } else { bytes.len() };
+    // An indexed loop: iterator adapters cost a call per byte at opt-level 0.
+    while i < bytes.len() {
+        if bytes[i] == b'"' {
+            let mut run = 0;
+            while i + 1 + run < bytes.len() && bytes[i + 1 + run] == b'#' {
+                run += 1;
+            }
+            hashes = hashes.max(run + 1);
+            i += run;
+        }
+        i += 1;
+    }
+    const FENCE: &str = "################################################################";
+    let fence = |out: &mut String| {
+        let mut left = hashes;
+        while left > 0 {
+            let chunk = left.min(FENCE.len());
+            out.push_str(&FENCE[..chunk]);
+            left -= chunk;
+        }
+    };
+    out.push('r');
+    fence(out);
+    out.push('"');
+    out.push_str(text);
+    out.push('"');
+    fence(out);
 }
 
 /// A warning at `span`. Stable Rust has no warnings from proc macros; the use
@@ -130,13 +193,13 @@ pub fn track_env(input: &Input) -> TokenStream {
 }
 
 /// A value the core builder understands, read from the tokens.
-enum Read {
-    Str(String),
+enum Read<'a> {
+    Str(Cow<'a, str>),
     Bool(bool),
-    Ident(String),
+    Ident(&'a str),
 }
 
-impl Read {
+impl Read<'_> {
     fn as_core(&self) -> rotation_policy_core::Value<'_> {
         match self {
             Read::Str(s) => rotation_policy_core::Value::Str(s),
@@ -157,14 +220,14 @@ enum Unreadable<'a> {
     },
 }
 
-fn read_value(value: &Value) -> Result<Read, Unreadable<'_>> {
+fn read_value(value: &Value) -> Result<Read<'_>, Unreadable<'_>> {
     match value {
-        Value::Str(lit) => Ok(Read::Str(lit.value())),
+        Value::Str { value, .. } => Ok(Read::Str(Cow::Borrowed(value))),
         Value::Bool(lit) => Ok(Read::Bool(lit.value())),
-        Value::Ident(ident) => Ok(Read::Ident(ident.unraw().to_string())),
+        Value::Ident { name, .. } => Ok(Read::Ident(name)),
         Value::Env { tokens, name } => {
             let problem = match std::env::var(name.value()) {
-                Ok(text) => return Ok(Read::Str(text)),
+                Ok(text) => return Ok(Read::Str(Cow::Owned(text))),
                 Err(VarError::NotPresent) => "is not set",
                 Err(VarError::NotUnicode(_)) => "is not valid unicode",
             };
@@ -180,7 +243,7 @@ fn error_at(entry: &Entry, diagnostic: &Diagnostic) -> syn::Error {
     let message = &diagnostic.message;
     match (diagnostic.part, &entry.value) {
         (Part::Key, _) => syn::Error::new(entry.key.span(), message),
-        (Part::Value, Value::Str(_)) => syn::Error::new(value_span(entry, diagnostic), message),
+        (Part::Value, Value::Str { .. }) => syn::Error::new(value_span(entry, diagnostic), message),
         // Several tokens (`env!(..)`, an expression): underline them all.
         (Part::Value, value) => syn::Error::new_spanned(value, message),
     }
@@ -189,9 +252,10 @@ fn error_at(entry: &Entry, diagnostic: &Diagnostic) -> syn::Error {
 /// The span of the value `diagnostic` is about: inside a string literal where
 /// possible, else the value's first token.
 fn value_span(entry: &Entry, diagnostic: &Diagnostic) -> Span {
-    match (&entry.value, diagnostic.range.clone()) {
-        (Value::Str(lit), Some(range)) => subspan(lit, range).unwrap_or_else(|| lit.span()),
-        (value, _) => value
+    match (entry.value.lit_str(), diagnostic.range.clone()) {
+        (Some(lit), Some(range)) => subspan(&lit, range).unwrap_or_else(|| lit.span()),
+        (_, _) => entry
+            .value
             .to_token_stream()
             .into_iter()
             .next()
@@ -221,4 +285,46 @@ fn subspan(lit: &LitStr, range: Range<usize>) -> Option<Span> {
         return None;
     }
     token.subspan(open + range.start..open + range.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> String {
+        let mut out = String::new();
+        push_raw_string(&mut out, text);
+        out
+    }
+
+    #[test]
+    fn raw_string_fence_outgrows_every_quote_hash_run() {
+        assert_eq!(raw(r#"{"a": "b"}"#), r####"r#"{"a": "b"}"#"####);
+        assert_eq!(raw(r###"x"#y"##z#"###), r#####"r###"x"#y"##z#"###"#####);
+        assert_eq!(raw(""), r##"r#""#"##);
+        let long = format!("\"{}", "#".repeat(100));
+        assert!(raw(&long).starts_with(&format!("r{}\"", "#".repeat(101))));
+    }
+
+    #[test]
+    fn raw_string_lexes_back_to_the_text() {
+        for text in [
+            "{\n  \"Version\": \"2012-10-17\"\n}",
+            "a\"#b\"##",
+            "\\u00e9 é \"#",
+            "#\"#",
+        ] {
+            let mut source = String::new();
+            push_raw_string(&mut source, text);
+            let literal: syn::LitStr = syn::parse_str(&source).unwrap();
+            assert_eq!(literal.value(), text);
+        }
+    }
+
+    #[test]
+    fn policies_tokens_is_the_struct_expression() {
+        let tokens = policies_tokens("{}", "[\"#\"]").unwrap();
+        let expr: syn::ExprStruct = syn::parse2(tokens).unwrap();
+        assert_eq!(expr.fields.len(), 2);
+    }
 }

@@ -5,8 +5,13 @@
 //! accepted forms is kept as [`Value::Other`] so that it is reported together
 //! with every other problem of the invocation; whether a key exists and
 //! whether its value fits is decided by the core builder.
+//!
+//! The parser runs on every invocation, unoptimized in a dev build, so it
+//! reads each value's tokens once, as a slice, and keeps the text the
+//! expansion needs (key names, identifier names, string values) instead of
+//! asking the compiler for it again.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Literal, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
@@ -20,17 +25,20 @@ pub struct Input {
 /// One `key: value` pair.
 pub struct Entry {
     pub key: Ident,
+    /// The key's name, without a raw identifier's `r#`.
+    pub name: String,
     pub value: Value,
 }
 
 /// A value as written.
 pub enum Value {
-    /// `"..."`
-    Str(LitStr),
+    /// `"..."`: the literal token and its value.
+    Str { token: Literal, value: String },
     /// `true` / `false`
     Bool(LitBool),
-    /// `single_user`, `recommended`, ...
-    Ident(Ident),
+    /// `single_user`, `recommended`, ...: the identifier and its name
+    /// without `r#`.
+    Ident { ident: Ident, name: String },
     /// `env!("VAR")`: the whole invocation and the variable's name.
     Env { tokens: TokenStream, name: LitStr },
     /// Anything else (an expression, a number, a malformed `env!`): the
@@ -46,23 +54,24 @@ impl Parse for Input {
         let mut entries = Vec::new();
         while !input.is_empty() {
             let key = input.call(Ident::parse_any)?;
-            let key_name = key.unraw();
+            let name = unraw(key.to_string());
             let Some(colon) = input.parse::<Option<Token![:]>>()? else {
                 return Err(input.error(format!(
-                    "expected `:` after `{key_name}`: write the options like struct fields, `{key_name}: value`"
+                    "expected `:` after `{name}`: write the options like struct fields, `{name}: value`"
                 )));
             };
-            let mut tokens = TokenStream::new();
+            let mut trees = Vec::new();
             while !input.is_empty() && !input.peek(Token![,]) {
-                tokens.extend([input.parse::<TokenTree>()?]);
+                trees.push(input.parse::<TokenTree>()?);
             }
-            if tokens.is_empty() {
-                let message = format!("missing value for `{key_name}`");
+            if trees.is_empty() {
+                let message = format!("missing value for `{name}`");
                 return Err(syn::Error::new_spanned(colon, message));
             }
             entries.push(Entry {
                 key,
-                value: Value::classify(tokens),
+                name,
+                value: Value::classify(trees),
             });
             if !input.is_empty() {
                 input.parse::<Token![,]>()?;
@@ -72,26 +81,43 @@ impl Parse for Input {
     }
 }
 
+/// An identifier's text without `r#`.
+fn unraw(mut name: String) -> String {
+    if name.starts_with("r#") {
+        name.drain(..2);
+    }
+    name
+}
+
 impl Value {
-    fn classify(tokens: TokenStream) -> Value {
-        let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    fn classify(trees: Vec<TokenTree>) -> Value {
         match trees.as_slice() {
-            [TokenTree::Ident(ident)] => match ident.to_string().as_str() {
-                "true" => Value::Bool(LitBool::new(true, ident.span())),
-                "false" => Value::Bool(LitBool::new(false, ident.span())),
-                _ => Value::Ident(ident.clone()),
-            },
-            [TokenTree::Literal(literal)] => match syn::Lit::new(literal.clone()) {
-                syn::Lit::Str(lit) => Value::Str(lit),
-                _ => Value::Other {
-                    tokens,
+            [TokenTree::Ident(ident)] => {
+                let text = ident.to_string();
+                match text.as_str() {
+                    "true" | "false" => Value::Bool(LitBool::new(text == "true", ident.span())),
+                    _ => Value::Ident {
+                        ident: ident.clone(),
+                        name: unraw(text),
+                    },
+                }
+            }
+            [TokenTree::Literal(literal)] => match string_value(literal) {
+                Some(value) => Value::Str {
+                    token: literal.clone(),
+                    value,
+                },
+                None => Value::Other {
+                    tokens: trees.into_iter().collect(),
                     found: "a literal that is not a string: write it in double quotes",
                 },
             },
             [TokenTree::Ident(mac), TokenTree::Punct(bang), TokenTree::Group(args)]
                 if mac == "env" && bang.as_char() == '!' =>
             {
-                match syn::parse2::<EnvArgs>(args.stream()) {
+                let parsed = syn::parse2::<EnvArgs>(args.stream());
+                let tokens = trees.into_iter().collect();
+                match parsed {
                     Ok(EnvArgs(name)) => Value::Env { tokens, name },
                     Err(_) => Value::Other {
                         tokens,
@@ -100,7 +126,7 @@ impl Value {
                 }
             }
             _ => Value::Other {
-                tokens,
+                tokens: trees.into_iter().collect(),
                 found: "an expression: values are literals, an identifier or `env!(\"VAR\")`, \
                         nothing is evaluated",
             },
@@ -108,12 +134,44 @@ impl Value {
     }
 }
 
+/// The value of a string literal, or `None` if the literal is not a string.
+///
+/// A literal written `"..."` without a backslash is its own value between the
+/// quotes (rustc has already rejected a bare carriage return and normalised
+/// line endings), which saves unescaping it char by char; every other form
+/// (escapes, raw strings, suffixes, non-strings) goes through syn.
+fn string_value(literal: &Literal) -> Option<String> {
+    let mut repr = literal.to_string();
+    if repr.len() >= 2 && repr.starts_with('"') && repr.ends_with('"') && !repr.contains('\\') {
+        repr.pop();
+        repr.remove(0);
+        return Some(repr);
+    }
+    match syn::Lit::new(literal.clone()) {
+        syn::Lit::Str(lit) => Some(lit.value()),
+        _ => None,
+    }
+}
+
+impl Value {
+    /// The string literal as syn sees it, for pointing into it.
+    pub fn lit_str(&self) -> Option<LitStr> {
+        match self {
+            Value::Str { token, .. } => match syn::Lit::new(token.clone()) {
+                syn::Lit::Str(lit) => Some(lit),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 impl ToTokens for Value {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         match self {
-            Value::Str(lit) => lit.to_tokens(tokens),
+            Value::Str { token, .. } => token.to_tokens(tokens),
             Value::Bool(lit) => lit.to_tokens(tokens),
-            Value::Ident(ident) => ident.to_tokens(tokens),
+            Value::Ident { ident, .. } => ident.to_tokens(tokens),
             Value::Env { tokens: t, .. } | Value::Other { tokens: t, .. } => t.to_tokens(tokens),
         }
     }
@@ -127,5 +185,44 @@ impl Parse for EnvArgs {
         let name = input.parse()?;
         input.parse::<Option<Token![,]>>()?;
         Ok(EnvArgs(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(source: &str) -> Option<String> {
+        string_value(&source.parse().unwrap())
+    }
+
+    #[test]
+    fn plain_string_literal_is_its_text() {
+        assert_eq!(
+            value(r#""arn:aws:kms:us-east-1:111122223333:key/x""#).as_deref(),
+            Some("arn:aws:kms:us-east-1:111122223333:key/x")
+        );
+        assert_eq!(value(r#""""#).as_deref(), Some(""));
+    }
+
+    #[test]
+    fn other_string_forms_are_unescaped_by_syn() {
+        assert_eq!(value(r#""a\"b\x41\u{42}""#).as_deref(), Some("a\"bAB"));
+        assert_eq!(value(r###"r#"a"b\n"#"###).as_deref(), Some("a\"b\\n"));
+        assert_eq!(
+            value(
+                r#""a\
+                 b""#
+            )
+            .as_deref(),
+            Some("ab")
+        );
+    }
+
+    #[test]
+    fn non_strings_have_no_string_value() {
+        for source in ["1", "1.5", "'c'", r#"b"bytes""#, r#"c"cstr""#] {
+            assert_eq!(value(source), None, "{source}");
+        }
     }
 }
