@@ -16,6 +16,10 @@
 #    crate using syn, serde (derive) and serde_json. Target ratio <= 1.3.
 # 3. `cargo tree -d` of the workspace: one major version of syn.
 #
+# With valgrind installed, the N = 1000 rebuilds of step 1 also run under
+# callgrind: the instructions per invocation are exact where the CPU medians
+# carry the shared machine's noise (~10 us per invocation between runs).
+#
 # Everything runs offline in a temporary directory (removed at exit) with its
 # own target directory, so it does not wait on the workspace's build lock.
 # Each figure is a median of wall time and of CPU time (user + system of cargo
@@ -155,12 +159,36 @@ report_incremental() { # label
 log "building the generated crates"
 cargo run --offline --quiet --manifest-path "$BENCH/Cargo.toml" -p check >&2
 report_incremental "build-override default: macro at opt-level 0"
+
+# Instructions, not time: the same rebuilds' rustc runs under callgrind, if
+# valgrind is installed. Exact and independent of the machine's load, so
+# they show what a change did where CPU medians move by their own noise.
+instructions() { # crate -> instructions rustc executes to rebuild it
+    local crate=$1 cmd
+    touch "$BENCH/$crate/src/lib.rs"
+    cmd=$(cd "$BENCH" && cargo build --offline --verbose -p "$crate" 2>&1 |
+        sed -n "s/^ *Running \`\(.*--crate-name $crate .*\)\`\$/\1/p")
+    touch "$BENCH/$crate/src/lib.rs"
+    (cd "$BENCH" && eval "valgrind --tool=callgrind --callgrind-out-file=/dev/null $cmd" 2>&1 >/dev/null) |
+        awk '/Collected/ { print $NF }'
+}
+if command -v valgrind >/dev/null; then
+    log "instruction counts (callgrind), N = 1000"
+    macro_ir=$(instructions macro_1000)
+    literal_ir=$(instructions literal_1000)
+    echo "$macro_ir $literal_ir" | awk '{
+        printf "[instructions, macro at opt-level 0] N=1000: macro %d M, literal %d M, per invocation %.0f k\n",
+            $1 / 1e6, $2 / 1e6, ($1 - $2) / 1000 / 1000
+    }'
+else
+    log "valgrind not installed: no instruction counts"
+fi
 # The targeted override the macro's docs recommend: only the crates the macro
 # runs, optimised (they are small: a few seconds more on a cold build).
-TARGETED='[profile.dev.package.rotation-policy-macros]\nopt-level = 3\n[profile.dev.package.rotation-policy-core]\nopt-level = 3\n[profile.dev.package.serde_json]\nopt-level = 3\n[profile.dev.package.serde_core]\nopt-level = 3'
+TARGETED='[profile.dev.package.rotation-policy-macros]\nopt-level = 3\n[profile.dev.package.rotation-policy-core]\nopt-level = 3\n[profile.dev.package.syn]\nopt-level = 3\n[profile.dev.package.proc-macro2]\nopt-level = 3'
 sed -i "s|^# BUILD_OVERRIDE\$|$TARGETED\n# BUILD_OVERRIDE|" "$BENCH/Cargo.toml"
 build -p macro_100 -p macro_1000
-report_incremental "opt-level = 3 for rotation-policy-macros, -core, serde_json, serde_core"
+report_incremental "opt-level = 3 for rotation-policy-macros, rotation-policy-core, syn, proc-macro2"
 sed -i 's|^# BUILD_OVERRIDE$|[profile.dev.build-override]\nopt-level = 3|' "$BENCH/Cargo.toml"
 build -p macro_100 -p macro_1000
 report_incremental "build-override opt-level = 3 (every build script and proc macro)"
