@@ -38,6 +38,7 @@ mod pretty;
 pub mod render;
 pub mod rotation;
 pub mod suggest;
+mod template;
 
 pub use arn::{
     AccountId, Arn, ArnError, ArnErrorKind, FunctionArn, KmsKeyArn, Partition, SecretArn, SecretSuffix,

@@ -77,43 +77,9 @@ impl Writer {
     }
 
     /// [`Writer::string`] whose closing quote is the start of `close`.
-    ///
-    /// A plain indexed loop rather than iterator adapters: proc macros run
-    /// at opt-level 0 in a dev build, where every adapter call costs.
     fn string_then(&mut self, s: &str, close: &str) {
         self.out.push('"');
-        let bytes = s.as_bytes();
-        let mut start = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            i += 1;
-            if b >= 0x20 && b != b'"' && b != b'\\' {
-                continue;
-            }
-            let i = i - 1;
-            let escape = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                0x08 => "\\b",
-                0x0c => "\\f",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                _ => "",
-            };
-            self.out.push_str(&s[start..i]);
-            if escape.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                self.out.push_str("\\u00");
-                self.out.push(char::from(HEX[usize::from(b >> 4)]));
-                self.out.push(char::from(HEX[usize::from(b & 0xf)]));
-            } else {
-                self.out.push_str(escape);
-            }
-            start = i + 1;
-        }
-        self.out.push_str(&s[start..]);
+        escape_into(&mut self.out, s);
         self.out.push_str(close);
     }
 
@@ -202,6 +168,47 @@ impl Writer {
         }
         self.close('}');
     }
+}
+
+/// Appends `s` with serde_json's string escapes (`"`, `\`, and control
+/// characters: `\b`, `\f`, `\n`, `\r`, `\t`, else `\u00XX`), without the
+/// quotes.
+///
+/// A plain indexed loop rather than iterator adapters: proc macros run at
+/// opt-level 0 in a dev build, where every adapter call costs.
+pub(crate) fn escape_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        let i = i - 1;
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            _ => "",
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// The document as serde_json's pretty printer writes it.

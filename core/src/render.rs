@@ -49,7 +49,18 @@ impl Placeholder {
 
     /// `${Name}`.
     pub fn token(self) -> String {
-        format!("${{{}}}", self.name())
+        self.token_str().to_owned()
+    }
+
+    /// `${Name}`, without an allocation.
+    pub fn token_str(self) -> &'static str {
+        match self {
+            Placeholder::AccountId => "${AWS::AccountId}",
+            Placeholder::SecretArn => "${SecretArn}",
+            Placeholder::RotationLambdaArn => "${RotationLambdaArn}",
+            Placeholder::SuperuserSecretArn => "${SuperuserSecretArn}",
+            Placeholder::KmsKeyArn => "${KmsKeyArn}",
+        }
     }
 
     /// Looks a placeholder up by name.

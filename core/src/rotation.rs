@@ -18,6 +18,7 @@ use crate::policy::{
 };
 use crate::render::Placeholder;
 use crate::suggest;
+use crate::template;
 
 /// How the rotation function changes the credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -726,9 +727,13 @@ pub enum Slot {
 impl Slot {
     /// The text that goes into the policy.
     pub fn text(&self) -> String {
+        self.as_str().to_owned()
+    }
+    /// The text that goes into the policy, borrowed.
+    pub fn as_str(&self) -> &str {
         match self {
-            Slot::Given(s) => s.clone(),
-            Slot::Placeholder(p) => p.token(),
+            Slot::Given(s) => s,
+            Slot::Placeholder(p) => p.token_str(),
         }
     }
     /// The placeholder, if the value was not given.
@@ -790,13 +795,161 @@ fn many(items: &[&str]) -> OneOrMany<String> {
     OneOrMany::Many(items.iter().map(|s| (*s).to_owned()).collect())
 }
 
-fn string_equals(entries: Vec<(&str, String)>) -> OrderedMap<OneOrMany<ConditionValue>> {
+fn one(text: &str) -> OneOrMany<String> {
+    OneOrMany::One(text.to_owned())
+}
+
+fn string_equals(entries: &[(&str, &str)]) -> OrderedMap<OneOrMany<ConditionValue>> {
     OrderedMap(
         entries
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), OneOrMany::One(ConditionValue::String(v))))
+            .iter()
+            .map(|(k, v)| {
+                (
+                    (*k).to_owned(),
+                    OneOrMany::One(ConditionValue::String((*v).to_owned())),
+                )
+            })
             .collect(),
     )
+}
+
+/// The two generated documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Document {
+    ResourcePolicy,
+    ExecutionRolePolicy,
+}
+
+/// The string slots of the generated documents, the indices of [`SlotTexts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SlotName {
+    Function,
+    Account,
+    Secret,
+    SuperuserSecret,
+    Kms,
+    SuperuserKms,
+}
+
+impl SlotName {
+    pub(crate) const COUNT: usize = 6;
+}
+
+/// The text of every slot, indexed by [`SlotName`].
+pub(crate) type SlotTexts<'a> = [&'a str; SlotName::COUNT];
+
+/// How the documents grant the secret's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KmsShape {
+    /// No customer managed key.
+    None,
+    /// The key in the `Kms` slot.
+    Key,
+    /// Any key, on `"*"`.
+    AnyKey,
+}
+
+/// Everything the generated documents' structure depends on: two specs of
+/// the same shape give documents that differ only in their slots' text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    profile: Profile,
+    source_arn: bool,
+    superuser_secret: bool,
+    vpc: bool,
+    kms: KmsShape,
+    superuser_kms: bool,
+}
+
+/// The resource policy of `shape`, its slots filled from `v`.
+pub(crate) fn resource_policy(shape: Shape, v: &SlotTexts<'_>) -> PolicyDocument {
+    let mut condition = OrderedMap::new();
+    condition.push(
+        "StringEquals",
+        string_equals(&[("aws:SourceAccount", v[SlotName::Account as usize])]),
+    );
+    if shape.source_arn {
+        condition.push(
+            "ArnLike",
+            string_equals(&[("aws:SourceArn", v[SlotName::Secret as usize])]),
+        );
+    }
+    let mut principal = OrderedMap::new();
+    principal.push("Service", one(SECRETS_MANAGER_PRINCIPAL));
+    let statement = Statement {
+        principal: Some(Principal::Map(principal)),
+        condition: Some(condition),
+        ..Statement::allow(one("lambda:InvokeFunction"), one(v[SlotName::Function as usize]))
+    };
+    PolicyDocument {
+        version: Some(VERSION_2012_10_17.to_owned()),
+        id: Some("default".to_owned()),
+        statement: OneOrMany::Many(vec![statement]),
+    }
+}
+
+/// The execution role policy of `shape`, its slots filled from `v`, the
+/// statements in DESIGN.md's order.
+pub(crate) fn execution_role_policy(shape: Shape, v: &SlotTexts<'_>) -> PolicyDocument {
+    let mut statements = Vec::with_capacity(6);
+    // 1. The rotated secret, only while this function is its rotation
+    // function. The 2021 page also required `aws:SourceAccount`, which is
+    // absent from calls made with the role's own credentials.
+    let rotation_lambda = (
+        "secretsmanager:resource/AllowRotationLambdaArn",
+        v[SlotName::Function as usize],
+    );
+    let source_account = ("aws:SourceAccount", v[SlotName::Account as usize]);
+    let equals = match shape.profile {
+        Profile::Recommended => string_equals(&[rotation_lambda]),
+        Profile::AwsDoc2021 => string_equals(&[rotation_lambda, source_account]),
+    };
+    let mut condition = OrderedMap::new();
+    condition.push("StringEquals", equals);
+    statements.push(Statement {
+        condition: Some(condition),
+        ..Statement::allow(many(&SECRET_ACTIONS), one(v[SlotName::Secret as usize]))
+    });
+    // 2. Read the superuser credentials.
+    if shape.superuser_secret {
+        statements.push(Statement::allow(
+            many(&["secretsmanager:GetSecretValue"]),
+            one(v[SlotName::SuperuserSecret as usize]),
+        ));
+    }
+    // 3. Generate the new password.
+    statements.push(Statement::allow(
+        many(&["secretsmanager:GetRandomPassword"]),
+        one("*"),
+    ));
+    // 4. Network interfaces for a function in a VPC.
+    if shape.vpc {
+        statements.push(Statement::allow(many(&VPC_ACTIONS), one("*")));
+    }
+    // 5. and 6. The keys of the secret and of the superuser secret.
+    let kms_actions: &[&str] = match shape.profile {
+        Profile::Recommended => &KMS_ACTIONS_RECOMMENDED,
+        Profile::AwsDoc2021 => &KMS_ACTIONS_AWS_DOC_2021,
+    };
+    match shape.kms {
+        KmsShape::None => {}
+        KmsShape::Key => statements.push(Statement::allow(
+            many(kms_actions),
+            one(v[SlotName::Kms as usize]),
+        )),
+        KmsShape::AnyKey => statements.push(Statement::allow(many(kms_actions), one("*"))),
+    }
+    if shape.superuser_kms {
+        statements.push(Statement::allow(
+            many(kms_actions),
+            one(v[SlotName::SuperuserKms as usize]),
+        ));
+    }
+    PolicyDocument {
+        version: Some(VERSION_2012_10_17.to_owned()),
+        id: None,
+        statement: OneOrMany::Many(statements),
+    }
 }
 
 impl RotationSpec {
@@ -882,103 +1035,165 @@ impl RotationSpec {
     /// function, on behalf of this account only (`aws:SourceAccount`, the
     /// confused-deputy guard) and, with `source_arn`, for this secret only.
     pub fn resource_policy(&self) -> PolicyDocument {
-        let mut condition = OrderedMap::new();
-        condition.push(
-            "StringEquals",
-            string_equals(vec![("aws:SourceAccount", self.account.text())]),
-        );
-        if self.source_arn {
-            condition.push(
-                "ArnLike",
-                string_equals(vec![("aws:SourceArn", self.secret.text())]),
-            );
-        }
-        let mut principal = OrderedMap::new();
-        principal.push("Service", OneOrMany::One(SECRETS_MANAGER_PRINCIPAL.to_owned()));
-        let statement = Statement {
-            principal: Some(Principal::Map(principal)),
-            condition: Some(condition),
-            ..Statement::allow(
-                OneOrMany::One("lambda:InvokeFunction".to_owned()),
-                OneOrMany::One(self.function.text()),
-            )
-        };
-        PolicyDocument {
-            version: Some(VERSION_2012_10_17.to_owned()),
-            id: Some("default".to_owned()),
-            statement: OneOrMany::Many(vec![statement]),
-        }
+        resource_policy(self.shape(), &self.slot_texts())
     }
 
     /// The execution role's policy, statements in DESIGN.md's order.
     pub fn execution_role_policy(&self) -> PolicyDocument {
-        let mut statements = Vec::with_capacity(6);
-        // 1. The rotated secret, only while this function is its rotation
-        // function. The 2021 page also required `aws:SourceAccount`, which is
-        // absent from calls made with the role's own credentials.
-        let mut equals = vec![(
-            "secretsmanager:resource/AllowRotationLambdaArn",
-            self.function.text(),
-        )];
-        if self.profile == Profile::AwsDoc2021 {
-            equals.push(("aws:SourceAccount", self.account.text()));
-        }
-        let mut condition = OrderedMap::new();
-        condition.push("StringEquals", string_equals(equals));
-        statements.push(Statement {
-            condition: Some(condition),
-            ..Statement::allow(many(&SECRET_ACTIONS), OneOrMany::One(self.secret.text()))
-        });
-        // 2. Read the superuser credentials.
-        if let Some(superuser) = &self.superuser_secret {
-            statements.push(Statement::allow(
-                many(&["secretsmanager:GetSecretValue"]),
-                OneOrMany::One(superuser.text()),
-            ));
-        }
-        // 3. Generate the new password.
-        statements.push(Statement::allow(
-            many(&["secretsmanager:GetRandomPassword"]),
-            OneOrMany::One("*".to_owned()),
-        ));
-        // 4. Network interfaces for a function in a VPC.
-        if self.vpc {
-            statements.push(Statement::allow(
-                many(&VPC_ACTIONS),
-                OneOrMany::One("*".to_owned()),
-            ));
-        }
-        // 5. and 6. The keys of the secret and of the superuser secret.
-        let kms_actions: &[&str] = match self.profile {
-            Profile::Recommended => &KMS_ACTIONS_RECOMMENDED,
-            Profile::AwsDoc2021 => &KMS_ACTIONS_AWS_DOC_2021,
-        };
-        if let Some(kms) = &self.kms {
-            let resource = match (self.profile, kms) {
-                (Profile::AwsDoc2021, Slot::Placeholder(_)) => "*".to_owned(),
-                _ => kms.text(),
-            };
-            statements.push(Statement::allow(many(kms_actions), OneOrMany::One(resource)));
-        }
-        if let Some(key) = &self.superuser_kms {
-            if self.kms.as_ref().is_none_or(|k| k.text() != *key) {
-                statements.push(Statement::allow(many(kms_actions), OneOrMany::One(key.clone())));
-            }
-        }
-        PolicyDocument {
-            version: Some(VERSION_2012_10_17.to_owned()),
-            id: None,
-            statement: OneOrMany::Many(statements),
-        }
+        execution_role_policy(self.shape(), &self.slot_texts())
     }
 
     /// The resource policy as pretty JSON: the macro constant's bytes.
     pub fn resource_policy_json(&self) -> String {
-        self.resource_policy().to_json_pretty()
+        template::fill(Document::ResourcePolicy, self.shape(), &self.slot_texts())
     }
 
     /// The execution role policy as pretty JSON: the macro constant's bytes.
     pub fn execution_role_policy_json(&self) -> String {
-        self.execution_role_policy().to_json_pretty()
+        template::fill(Document::ExecutionRolePolicy, self.shape(), &self.slot_texts())
+    }
+
+    /// Every decision about the documents' structure that depends on the
+    /// values, made here once: the documents are a function of this shape and
+    /// the slots' text, which only ever fills whole strings.
+    fn shape(&self) -> Shape {
+        let kms = match (&self.kms, self.profile) {
+            (None, _) => KmsShape::None,
+            // `aws_doc_2021` grants a key of unknown ARN on `"*"` (the page's
+            // statement); given keys are always scoped.
+            (Some(Slot::Placeholder(_)), Profile::AwsDoc2021) => KmsShape::AnyKey,
+            (Some(_), _) => KmsShape::Key,
+        };
+        // The superuser secret's key gets a statement unless the secret's key
+        // statement already grants it.
+        let superuser_kms = self
+            .superuser_kms
+            .as_deref()
+            .is_some_and(|key| self.kms.as_ref().is_none_or(|k| k.as_str() != key));
+        Shape {
+            profile: self.profile,
+            source_arn: self.source_arn,
+            superuser_secret: self.superuser_secret.is_some(),
+            vpc: self.vpc,
+            kms,
+            superuser_kms,
+        }
+    }
+
+    /// The text of each slot, in [`SlotName`] order; `""` for an absent
+    /// one, which the shape then never uses.
+    fn slot_texts(&self) -> SlotTexts<'_> {
+        [
+            self.function.as_str(),
+            self.account.as_str(),
+            self.secret.as_str(),
+            self.superuser_secret.as_ref().map_or("", Slot::as_str),
+            self.kms.as_ref().map_or("", Slot::as_str),
+            self.superuser_kms.as_deref().unwrap_or(""),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every shape the generator can produce.
+    fn shapes() -> Vec<Shape> {
+        let mut out = Vec::new();
+        for profile in [Profile::Recommended, Profile::AwsDoc2021] {
+            for kms in [KmsShape::None, KmsShape::Key, KmsShape::AnyKey] {
+                for bits in 0..16u8 {
+                    out.push(Shape {
+                        profile,
+                        kms,
+                        source_arn: bits & 1 != 0,
+                        superuser_secret: bits & 2 != 0,
+                        vpc: bits & 4 != 0,
+                        superuser_kms: bits & 8 != 0,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn templates_write_the_same_bytes_as_the_typed_documents_for_any_values() {
+        let value_sets: [SlotTexts<'_>; 4] = [
+            [
+                "arn:aws:lambda:us-east-1:111122223333:function:f",
+                "111122223333",
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:s-AbCdEf",
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:su-AbCdEf",
+                "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+            ],
+            [
+                "${RotationLambdaArn}",
+                "${AWS::AccountId}",
+                "${SecretArn}",
+                "${SuperuserSecretArn}",
+                "${KmsKeyArn}",
+                "",
+            ],
+            // Whatever the values hold, escapes and the sentinel's own
+            // characters included, they land escaped in their slot.
+            [
+                "\"quoted\"",
+                "back\\slash",
+                "tab\tnew\nline\u{1}",
+                "\u{E000}0\u{E000}",
+                "é ✓",
+                "\u{E000}",
+            ],
+            ["", "", "", "", "", ""],
+        ];
+        for shape in shapes() {
+            // The templates exist: the comparisons below are not of the
+            // direct writer with itself.
+            let resource_slots = 2 + usize::from(shape.source_arn);
+            assert_eq!(
+                template::slot_count(Document::ResourcePolicy, shape),
+                Some(resource_slots)
+            );
+            let role_slots = 2
+                + usize::from(shape.profile == Profile::AwsDoc2021)
+                + usize::from(shape.superuser_secret)
+                + usize::from(shape.kms == KmsShape::Key)
+                + usize::from(shape.superuser_kms);
+            assert_eq!(
+                template::slot_count(Document::ExecutionRolePolicy, shape),
+                Some(role_slots)
+            );
+            for values in &value_sets {
+                assert_eq!(
+                    template::fill(Document::ResourcePolicy, shape, values),
+                    resource_policy(shape, values).to_json_pretty(),
+                    "{shape:?}"
+                );
+                assert_eq!(
+                    template::fill(Document::ExecutionRolePolicy, shape, values),
+                    execution_role_policy(shape, values).to_json_pretty(),
+                    "{shape:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_superuser_key_equal_to_the_secret_key_gets_no_second_statement() {
+        const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let spec = |superuser_kms: &str| {
+            RotationSpec::builder(Strategy::AlternatingUsers)
+                .kms(Kms::Key(KEY.to_owned()))
+                .superuser_kms(superuser_kms)
+                .build()
+                .unwrap()
+        };
+        let same = spec(KEY).execution_role_policy();
+        let other = spec("arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab")
+            .execution_role_policy();
+        assert_eq!(other.statements().len(), same.statements().len() + 1);
     }
 }

@@ -60,10 +60,20 @@ impl Parse for Input {
                     "expected `:` after `{name}`: write the options like struct fields, `{name}: value`"
                 )));
             };
-            let mut trees = Vec::new();
-            while !input.is_empty() && !input.peek(Token![,]) {
-                trees.push(input.parse::<TokenTree>()?);
-            }
+            // The value's tokens up to the next comma, and the comma, in one
+            // step of the parser.
+            let trees = input.step(|cursor| {
+                let mut trees = Vec::new();
+                let mut rest = *cursor;
+                while let Some((tree, next)) = rest.token_tree() {
+                    rest = next;
+                    if matches!(&tree, TokenTree::Punct(p) if p.as_char() == ',') {
+                        break;
+                    }
+                    trees.push(tree);
+                }
+                Ok((trees, rest))
+            })?;
             if trees.is_empty() {
                 let message = format!("missing value for `{name}`");
                 return Err(syn::Error::new_spanned(colon, message));
@@ -73,9 +83,6 @@ impl Parse for Input {
                 name,
                 value: Value::classify(trees),
             });
-            if !input.is_empty() {
-                input.parse::<Token![,]>()?;
-            }
         }
         Ok(Input { entries })
     }
