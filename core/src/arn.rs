@@ -105,23 +105,36 @@ impl Partition {
     /// Whether `region` is a region name of this partition:
     /// `PREFIX-\w+-\d+` with the partition's prefix.
     pub fn has_region(self, region: &str) -> bool {
+        // Indexed loops: the macro runs this at opt-level 0.
+        let bytes = region.as_bytes();
+        // `\w+-\d+` after the prefix and its `-`: split at the last `-`.
+        let mut last_dash = bytes.len();
+        let mut i = bytes.len();
+        while i > 0 {
+            i -= 1;
+            if bytes[i] == b'-' {
+                last_dash = i;
+                break;
+            }
+        }
+        if last_dash + 1 >= bytes.len() || !all_bytes(&region[last_dash + 1..], |b| b.is_ascii_digit()) {
+            return false;
+        }
         let prefixes = self.region_prefixes();
-        let mut i = 0;
-        while i < prefixes.len() {
-            let matched = region
-                .strip_prefix(prefixes[i])
-                .and_then(|rest| rest.strip_prefix('-'))
-                .and_then(|rest| rest.rsplit_once('-'))
-                .is_some_and(|(area, number)| {
-                    !area.is_empty()
-                        && all_bytes(area, |b| b.is_ascii_alphanumeric() || b == b'_')
-                        && !number.is_empty()
-                        && all_bytes(number, |b| b.is_ascii_digit())
-                });
-            if matched {
+        let mut p = 0;
+        while p < prefixes.len() {
+            let prefix = prefixes[p].as_bytes();
+            // PREFIX, `-`, a non-empty area, then the last `-`.
+            if prefix.len() + 1 < last_dash
+                && bytes.starts_with(prefix)
+                && bytes[prefix.len()] == b'-'
+                && all_bytes(&region[prefix.len() + 1..last_dash], |b| {
+                    b.is_ascii_alphanumeric() || b == b'_'
+                })
+            {
                 return true;
             }
-            i += 1;
+            p += 1;
         }
         false
     }

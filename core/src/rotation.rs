@@ -558,7 +558,11 @@ impl RotationSpecBuilder {
         let strategy = self.strategy.unwrap_or(Strategy::SingleUser);
 
         // Cross-field rules, on the values that parsed.
-        let arns: Vec<(Field, &Arn)> = [
+        // Pushed one by one, not collected through adapters: the macro runs
+        // this at opt-level 0.
+        let mut arns: Vec<(Field, &Arn)> = Vec::with_capacity(5);
+        let mut account_bound: Vec<(Field, &Arn)> = Vec::with_capacity(3);
+        for (field, arn) in [
             (Field::Secret, secret.as_ref().map(SecretArn::arn)),
             (Field::Function, function.as_ref().map(FunctionArn::arn)),
             (
@@ -567,10 +571,17 @@ impl RotationSpecBuilder {
             ),
             (Field::Kms, kms_key.as_ref().map(KmsKeyArn::arn)),
             (Field::SuperuserKms, superuser_kms.as_ref().map(KmsKeyArn::arn)),
-        ]
-        .into_iter()
-        .filter_map(|(f, a)| a.map(|a| (f, a)))
-        .collect();
+        ] {
+            if let Some(arn) = arn {
+                arns.push((field, arn));
+                // The secret, its superuser secret and the function belong to
+                // the account that Secrets Manager invokes the function for. A
+                // KMS key may live in another account, so keys are not compared.
+                if matches!(field, Field::Secret | Field::Function | Field::SuperuserSecret) {
+                    account_bound.push((field, arn));
+                }
+            }
+        }
         // Every ARN in one partition: a role in one partition cannot be
         // granted resources of another (IAM User Guide, "ARN format").
         if let Some(&(first_field, first)) = arns.first() {
@@ -590,14 +601,6 @@ impl RotationSpecBuilder {
                 }
             }
         }
-        // The secret, its superuser secret and the function belong to the
-        // account that Secrets Manager invokes the function for. A KMS key
-        // may live in another account, so keys are not compared.
-        let account_bound: Vec<(Field, &Arn)> = arns
-            .iter()
-            .copied()
-            .filter(|(f, _)| matches!(f, Field::Secret | Field::Function | Field::SuperuserSecret))
-            .collect();
         let reference = match (&account, &self.account) {
             (Some(a), _) => Some((Field::Account, a.as_str())),
             (None, Some(_)) => None, // already reported as invalid
