@@ -185,13 +185,17 @@ fn options() -> impl Strategy<Value = Options> {
 }
 
 fn spec(v: &Values, o: &Options) -> RotationSpec {
+    spec_in(v, o, Profile::Recommended)
+}
+
+fn spec_in(v: &Values, o: &Options, profile: Profile) -> RotationSpec {
     let mut b = RotationSpec::builder(o.strategy)
         .account(&v.account)
         .secret(&v.secret)
         .function(&v.function)
         .vpc(o.vpc)
         .source_arn(o.source_arn)
-        .profile(Profile::Recommended);
+        .profile(profile);
     b = match o.kms {
         0 => b,
         1 => b.kms(Kms::CustomerManaged),
@@ -225,6 +229,16 @@ proptest! {
     #[test]
     fn pretty_printer_matches_serde_json(doc in document()) {
         prop_assert_eq!(doc.to_json_pretty(), serde_json::to_string_pretty(&doc).expect("serializes"));
+    }
+
+    /// The generator's JSON (from compiled templates) is the typed documents
+    /// written directly, for any values and options, both profiles.
+    #[test]
+    fn generated_json_is_the_typed_documents_json(v in values(), o in options(), doc_2021 in any::<bool>()) {
+        let profile = if doc_2021 { Profile::AwsDoc2021 } else { Profile::Recommended };
+        let spec = spec_in(&v, &o, profile);
+        prop_assert_eq!(spec.resource_policy_json(), spec.resource_policy().to_json_pretty());
+        prop_assert_eq!(spec.execution_role_policy_json(), spec.execution_role_policy().to_json_pretty());
     }
 
     /// The generator's documents, with concrete values in any partition,
