@@ -3,6 +3,10 @@
 //! whatever the tokens.
 #![no_main]
 
+// expand.rs asks `proc_macro::is_available()`; outside a macro it is false
+// and the expansion goes through proc_macro2 alone.
+extern crate proc_macro;
+
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../../macros/src/expand.rs"]
