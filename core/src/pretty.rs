@@ -84,13 +84,18 @@ impl Writer {
     }
 
     fn strings(&mut self, values: &OneOrMany<String>) {
+        self.one_or_many(values, |w, s| w.string(s));
+    }
+
+    /// A lone value, or an array of them.
+    fn one_or_many<T>(&mut self, values: &OneOrMany<T>, mut value: impl FnMut(&mut Self, &T)) {
         match values {
-            OneOrMany::One(s) => self.string(s),
+            OneOrMany::One(v) => value(self, v),
             OneOrMany::Many(items) => {
                 self.open('[');
-                for s in items {
+                for v in items {
                     self.item();
-                    self.string(s);
+                    value(self, v);
                 }
                 self.close(']');
             }
@@ -153,17 +158,7 @@ impl Writer {
         if let Some(condition) = &s.condition {
             self.key("Condition");
             self.map(condition, |w, keys| {
-                w.map(keys, |w, values| match values {
-                    OneOrMany::One(v) => w.condition_value(v),
-                    OneOrMany::Many(items) => {
-                        w.open('[');
-                        for v in items {
-                            w.item();
-                            w.condition_value(v);
-                        }
-                        w.close(']');
-                    }
-                });
+                w.map(keys, |w, values| w.one_or_many(values, Self::condition_value));
             });
         }
         self.close('}');
