@@ -993,6 +993,15 @@ impl RotationSpec {
     pub fn superuser_kms(&self) -> Option<&str> {
         self.superuser_kms.as_deref()
     }
+    /// The superuser secret's key when it is not the secret's key: the key
+    /// the policies grant in a statement of its own, and the checker asks
+    /// for in a request of its own. `None` when there is no such key or the
+    /// secret's key statement already covers it.
+    pub fn distinct_superuser_kms(&self) -> Option<&str> {
+        self.superuser_kms
+            .as_deref()
+            .filter(|key| self.kms.as_ref().is_none_or(|k| k.as_str() != *key))
+    }
     /// Whether the function runs in a VPC.
     pub fn vpc(&self) -> bool {
         self.vpc
@@ -1067,19 +1076,13 @@ impl RotationSpec {
             (Some(Slot::Placeholder(_)), Profile::AwsDoc2021) => KmsShape::AnyKey,
             (Some(_), _) => KmsShape::Key,
         };
-        // The superuser secret's key gets a statement unless the secret's key
-        // statement already grants it.
-        let superuser_kms = self
-            .superuser_kms
-            .as_deref()
-            .is_some_and(|key| self.kms.as_ref().is_none_or(|k| k.as_str() != key));
         Shape {
             profile: self.profile,
             source_arn: self.source_arn,
             superuser_secret: self.superuser_secret.is_some(),
             vpc: self.vpc,
             kms,
-            superuser_kms,
+            superuser_kms: self.distinct_superuser_kms().is_some(),
         }
     }
 
@@ -1194,9 +1197,11 @@ mod tests {
                 .build()
                 .unwrap()
         };
+        const OTHER: &str = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+        assert_eq!(spec(KEY).distinct_superuser_kms(), None);
+        assert_eq!(spec(OTHER).distinct_superuser_kms(), Some(OTHER));
         let same = spec(KEY).execution_role_policy();
-        let other = spec("arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab")
-            .execution_role_policy();
+        let other = spec(OTHER).execution_role_policy();
         assert_eq!(other.statements().len(), same.statements().len() + 1);
     }
 }

@@ -125,15 +125,13 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
             "Secrets Manager encrypts the new secret version for the function",
         ));
     }
-    if let (Some(key), Some(superuser)) = (spec.superuser_kms(), spec.superuser_secret()) {
-        if spec.kms().is_none_or(|k| k.text() != key) {
-            out.push(kms_call(
-                "kms:Decrypt",
-                key,
-                &superuser.text(),
-                "Secrets Manager decrypts the superuser secret for the function",
-            ));
-        }
+    if let (Some(key), Some(superuser)) = (spec.distinct_superuser_kms(), spec.superuser_secret()) {
+        out.push(kms_call(
+            "kms:Decrypt",
+            key,
+            &superuser.text(),
+            "Secrets Manager decrypts the superuser secret for the function",
+        ));
     }
     out
 }
