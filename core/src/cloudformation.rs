@@ -47,10 +47,10 @@ fn map(entries: Vec<(&str, Node)>) -> Node {
 /// `"${Name}"` becomes `{"Ref": "Name"}`; a string with placeholders inside
 /// becomes `{"Fn::Sub": "..."}`; any other string stays as is.
 fn intrinsic(s: &str) -> Node {
-    if let Some(p) = Placeholder::ALL.into_iter().find(|p| p.token() == s) {
+    if let Some(p) = Placeholder::ALL.into_iter().find(|p| p.token_str() == s) {
         return map(vec![("Ref", text(p.name()))]);
     }
-    if Placeholder::ALL.into_iter().any(|p| s.contains(&p.token())) {
+    if Placeholder::ALL.into_iter().any(|p| s.contains(p.token_str())) {
         return map(vec![("Fn::Sub", text(s))]);
     }
     text(s)

@@ -24,11 +24,8 @@ struct Writer {
 const LINE: &str = ",\n                                                                ";
 
 impl Writer {
-    fn newline(&mut self) {
-        self.line(1);
-    }
-
-    /// Writes `LINE[from..]` for the current depth: `from` is 0 with the comma.
+    /// A line break and the current depth's indentation, after a comma when
+    /// `from` is 0 (`LINE[from..]`), without when it is 1.
     fn line(&mut self, from: usize) {
         let width = 2 * self.depth;
         if width + 2 <= LINE.len() {
@@ -53,7 +50,7 @@ impl Writer {
     fn close(&mut self, bracket: char) {
         self.depth -= 1;
         if !self.first {
-            self.newline();
+            self.line(1);
         }
         self.out.push(bracket);
         self.first = false;
