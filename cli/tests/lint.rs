@@ -174,31 +174,16 @@ fn sarif_is_version_2_1_0_with_one_result_per_finding() {
 fn fail_on_sets_the_threshold() {
     let warning_only = fixture("bad/missing_version.json");
     assert_eq!(run(&["lint", &warning_only]).status.code(), Some(0));
-    assert_eq!(
-        run(&["lint", "--fail-on", "warning", &warning_only])
-            .status
-            .code(),
-        Some(1)
-    );
-    assert_eq!(
-        run(&["lint", "--fail-on", "security-warning", &warning_only])
-            .status
-            .code(),
-        Some(0)
-    );
     let suggestion_only = fixture("bad/redundant_action.json");
-    assert_eq!(
-        run(&["lint", "--fail-on", "warning", &suggestion_only])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        run(&["lint", "--fail-on", "suggestion", &suggestion_only])
-            .status
-            .code(),
-        Some(1)
-    );
+    for (fail_on, file, code) in [
+        ("warning", &warning_only, 1),
+        ("security-warning", &warning_only, 0),
+        ("warning", &suggestion_only, 0),
+        ("suggestion", &suggestion_only, 1),
+    ] {
+        let status = run(&["lint", "--fail-on", fail_on, file]).status;
+        assert_eq!(status.code(), Some(code), "--fail-on {fail_on} {file}");
+    }
     let clean = fixture("good/rotation_role_latest_aws_doc.json");
     let output = run(&["lint", "--fail-on", "suggestion", &clean]);
     assert_eq!((output.status.code(), stdout(&output)), (Some(0), ""));
