@@ -220,8 +220,9 @@ pub fn render(template: &str, values: &[(&str, &str)]) -> Result<String, RenderE
 
 /// The JSON string escape of `value`, without the surrounding quotes.
 fn json_escape(value: &str) -> String {
-    let quoted = serde_json::to_string(value).unwrap_or_default();
-    quoted[1..quoted.len() - 1].to_owned()
+    let mut escaped = String::with_capacity(value.len());
+    crate::pretty::escape_into(&mut escaped, value);
+    escaped
 }
 
 #[cfg(test)]
