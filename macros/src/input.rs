@@ -54,7 +54,7 @@ impl Parse for Input {
         let mut entries = Vec::new();
         while !input.is_empty() {
             let key = input.call(Ident::parse_any)?;
-            let name = unraw(key.to_string());
+            let name = unraw(text_of(&key, 24));
             let Some(colon) = input.parse::<Option<Token![:]>>()? else {
                 return Err(input.error(format!(
                     "expected `:` after `{name}`: write the options like struct fields, `{name}: value`"
@@ -88,6 +88,17 @@ impl Parse for Input {
     }
 }
 
+/// A token's text, written into a buffer of `capacity` bytes. `to_string()`
+/// would start from an empty `String` and grow it write by write, each growth
+/// a reallocation and a copy in the unoptimized code of a dev build.
+fn text_of(token: &impl std::fmt::Display, capacity: usize) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(capacity);
+    // Writing into a `String` cannot fail.
+    let _ = write!(text, "{token}");
+    text
+}
+
 /// An identifier's text without `r#`.
 fn unraw(mut name: String) -> String {
     if name.starts_with("r#") {
@@ -100,7 +111,7 @@ impl Value {
     fn classify(trees: Vec<TokenTree>) -> Value {
         match trees.as_slice() {
             [TokenTree::Ident(ident)] => {
-                let text = ident.to_string();
+                let text = text_of(ident, 24);
                 match text.as_str() {
                     "true" | "false" => Value::Bool(LitBool::new(text == "true", ident.span())),
                     _ => Value::Ident {
@@ -148,7 +159,7 @@ impl Value {
 /// line endings), which saves unescaping it char by char; every other form
 /// (escapes, raw strings, suffixes, non-strings) goes through syn.
 fn string_value(literal: &Literal) -> Option<String> {
-    let mut repr = literal.to_string();
+    let mut repr = text_of(literal, 128);
     if repr.len() >= 2 && repr.starts_with('"') && repr.ends_with('"') && !repr.contains('\\') {
         repr.pop();
         repr.remove(0);
