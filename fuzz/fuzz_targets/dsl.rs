@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(parsed) = syn::parse_str::<input::Input>(text) else {
+    let Ok(tokens) = text.parse() else {
+        return;
+    };
+    let Ok(parsed) = input::Input::parse(tokens) else {
         return;
     };
     let tokens = expand::expand(&parsed).unwrap_or_else(|error| fallback::expand(&parsed, error));

@@ -11,9 +11,8 @@
 //! expansion needs (key names, identifier names, string values) instead of
 //! asking the compiler for it again.
 
-use proc_macro2::{Literal, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Literal, Span, TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitBool, LitStr, Token};
 
@@ -49,43 +48,95 @@ pub enum Value {
     },
 }
 
-impl Parse for Input {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
+impl Input {
+    /// Parses the macro's input.
+    ///
+    /// A loop over the token trees rather than a `syn::parse::Parse` impl
+    /// behind `parse_macro_input!`: the input is flat (`key: value,` where a
+    /// value is a token or `env!(..)`), and syn's cursor would first copy
+    /// every token into its buffer and then step through it again: about
+    /// 20k of an invocation's 130k instructions in the unoptimized code of a
+    /// dev build (callgrind, `scripts/bench-macro-build.sh`). The errors are
+    /// syn's: the same messages on the same spans (the `syntax` UI tests).
+    pub fn parse(tokens: TokenStream) -> syn::Result<Input> {
+        let mut trees = tokens.into_iter();
         let mut entries = Vec::new();
-        while !input.is_empty() {
-            let key = input.call(Ident::parse_any)?;
-            let name = unraw(text_of(&key, 24));
-            let Some(colon) = input.parse::<Option<Token![:]>>()? else {
-                return Err(input.error(format!(
-                    "expected `:` after `{name}`: write the options like struct fields, `{name}: value`"
-                )));
+        while let Some(tree) = trees.next() {
+            let key = match tree {
+                TokenTree::Ident(key) => key,
+                other => match ident_in_group(&other) {
+                    Some(key) => key,
+                    None => return Err(syn::Error::new(open_span(&other), "expected identifier")),
+                },
             };
-            // The value's tokens up to the next comma, and the comma, in one
-            // step of the parser.
-            let trees = input.step(|cursor| {
-                let mut trees = Vec::new();
-                let mut rest = *cursor;
-                while let Some((tree, next)) = rest.token_tree() {
-                    rest = next;
-                    if matches!(&tree, TokenTree::Punct(p) if p.as_char() == ',') {
-                        break;
-                    }
-                    trees.push(tree);
+            let name = unraw(text_of(&key, 24));
+            let colon = match trees.next() {
+                Some(TokenTree::Punct(colon)) if colon.as_char() == ':' => colon,
+                next => {
+                    let message = format!(
+                        "expected `:` after `{name}`: write the options like struct fields, `{name}: value`"
+                    );
+                    return Err(match next {
+                        Some(tree) => syn::Error::new(open_span(&tree), message),
+                        None => end_of_input(&message),
+                    });
                 }
-                Ok((trees, rest))
-            })?;
-            if trees.is_empty() {
+            };
+            // The value's tokens, up to the next comma.
+            let mut value = Vec::new();
+            for tree in trees.by_ref() {
+                if matches!(&tree, TokenTree::Punct(p) if p.as_char() == ',') {
+                    break;
+                }
+                value.push(tree);
+            }
+            if value.is_empty() {
                 let message = format!("missing value for `{name}`");
-                return Err(syn::Error::new_spanned(colon, message));
+                return Err(syn::Error::new(colon.span(), message));
             }
             entries.push(Entry {
                 key,
                 name,
-                value: Value::classify(trees),
+                value: Value::classify(value),
             });
         }
         Ok(Input { entries })
     }
+}
+
+/// The tokens inside `tree` if it is a group without delimiters: how a
+/// macro_rules macro forwards a fragment such as `$value:expr`. syn reads
+/// through such groups; so does this parser, for a key or a whole value.
+fn invisible_group(tree: &TokenTree) -> Option<Vec<TokenTree>> {
+    match tree {
+        TokenTree::Group(group) if group.delimiter() == Delimiter::None => {
+            Some(group.stream().into_iter().collect())
+        }
+        _ => None,
+    }
+}
+
+/// The identifier inside an invisible group (see [`invisible_group`]).
+fn ident_in_group(tree: &TokenTree) -> Option<Ident> {
+    match invisible_group(tree)?.as_slice() {
+        [TokenTree::Ident(ident)] => Some(ident.clone()),
+        [inner] => ident_in_group(inner),
+        _ => None,
+    }
+}
+
+/// Where syn puts an error about `tree`: a group's opening delimiter, any
+/// other token itself.
+fn open_span(tree: &TokenTree) -> Span {
+    match tree {
+        TokenTree::Group(group) => group.span_open(),
+        other => other.span(),
+    }
+}
+
+/// An error at the end of the input, worded as syn words it.
+fn end_of_input(message: &str) -> syn::Error {
+    syn::Error::new(Span::call_site(), format!("unexpected end of input, {message}"))
 }
 
 /// A token's text, written into a buffer of `capacity` bytes. `to_string()`
@@ -109,6 +160,11 @@ fn unraw(mut name: String) -> String {
 
 impl Value {
     fn classify(trees: Vec<TokenTree>) -> Value {
+        if let [tree] = trees.as_slice() {
+            if let Some(inner) = invisible_group(tree) {
+                return Value::classify(inner);
+            }
+        }
         match trees.as_slice() {
             [TokenTree::Ident(ident)] => {
                 let text = text_of(ident, 24);
@@ -212,6 +268,88 @@ mod tests {
 
     fn value(source: &str) -> Option<String> {
         string_value(&source.parse().unwrap())
+    }
+
+    fn parse(tokens: TokenStream) -> syn::Result<Input> {
+        Input::parse(tokens)
+    }
+
+    fn error(tokens: TokenStream) -> String {
+        match parse(tokens) {
+            Ok(_) => panic!("parsed"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn entries_keep_key_names_and_classified_values() {
+        let input = parse(quote::quote! {
+            strategy: alternating_users,
+            r#type: r#single_user,
+            account: "111122223333",
+            kms: true,
+            secret: env!("SECRET_ARN"),
+            function: 1 + 2,
+        })
+        .unwrap();
+        let names: Vec<_> = input.entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["strategy", "type", "account", "kms", "secret", "function"]
+        );
+        let v = |i: usize| &input.entries[i].value;
+        assert!(matches!(v(0), Value::Ident { name, .. } if name == "alternating_users"));
+        assert!(matches!(v(1), Value::Ident { name, .. } if name == "single_user"));
+        assert!(matches!(v(2), Value::Str { value, .. } if value == "111122223333"));
+        assert!(matches!(v(3), Value::Bool(b) if b.value));
+        assert!(matches!(v(4), Value::Env { name, .. } if name.value() == "SECRET_ARN"));
+        assert!(matches!(v(5), Value::Other { .. }));
+    }
+
+    #[test]
+    fn trailing_comma_is_optional_and_empty_input_is_empty() {
+        for tokens in [quote::quote!(kms: true), quote::quote!(kms: true,)] {
+            assert_eq!(parse(tokens).unwrap().entries.len(), 1);
+        }
+        assert!(parse(TokenStream::new()).unwrap().entries.is_empty());
+    }
+
+    #[test]
+    fn syntax_errors_are_worded_as_syn_words_them() {
+        let colon = "expected `:` after `strategy`: write the options like struct fields, `strategy: value`";
+        assert_eq!(error(quote::quote!(strategy = single_user)), colon);
+        assert_eq!(error(quote::quote!(strategy single_user)), colon);
+        assert_eq!(
+            error(quote::quote!(strategy)),
+            format!("unexpected end of input, {colon}")
+        );
+        assert_eq!(
+            error(quote::quote!(account:, kms: true)),
+            "missing value for `account`"
+        );
+        assert_eq!(error(quote::quote!(account:)), "missing value for `account`");
+        assert_eq!(error(quote::quote!("account": "1")), "expected identifier");
+        assert_eq!(
+            error(quote::quote!(kms: true,, account: "1")),
+            "expected identifier"
+        );
+        assert_eq!(error(quote::quote!((kms): true)), "expected identifier");
+    }
+
+    #[test]
+    fn invisible_groups_from_macro_rules_are_read_through() {
+        use proc_macro2::Group;
+        let invisible = |tokens: TokenStream| TokenTree::Group(Group::new(Delimiter::None, tokens));
+        let key = invisible(quote::quote!(account));
+        let value = invisible(quote::quote!("111122223333"));
+        let input = parse(quote::quote!(#key: #value)).unwrap();
+        assert_eq!(input.entries[0].name, "account");
+        assert!(matches!(&input.entries[0].value, Value::Str { value, .. } if value == "111122223333"));
+        let expression = invisible(quote::quote!(1 + 2));
+        let input = parse(quote::quote!(account: #expression)).unwrap();
+        assert!(matches!(&input.entries[0].value, Value::Other { .. }));
+        let two = invisible(quote::quote!(a b));
+        assert_eq!(error(quote::quote!(#two: 1)), "expected identifier");
     }
 
     #[test]

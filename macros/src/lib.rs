@@ -11,7 +11,6 @@
 #![forbid(unsafe_code)]
 
 use proc_macro::TokenStream;
-use syn::parse_macro_input;
 
 mod expand;
 mod fallback;
@@ -21,7 +20,12 @@ mod input;
 // facade, whose doctests can name `rotation_policy::RotationPolicies`.
 #[proc_macro]
 pub fn rotation_policy(tokens: TokenStream) -> TokenStream {
-    let input = parse_macro_input!(tokens as input::Input);
+    // What `parse_macro_input!` does, around the macro's own token loop
+    // (see `input::Input::parse` for why it is not a syn `Parse` impl).
+    let input = match input::Input::parse(tokens.into()) {
+        Ok(input) => input,
+        Err(error) => return error.into_compile_error().into(),
+    };
     expand::expand(&input)
         .unwrap_or_else(|error| fallback::expand(&input, error))
         .into()
