@@ -41,9 +41,18 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 # Runs a command and prints "WALL_MS CPU_MS": CPU is user + system time of
 # the command and every process it waited for (cargo -> rustc), which a busy
 # machine distorts far less than wall time.
+# getrusage(RUSAGE_CHILDREN) rather than /usr/bin/time, whose 10 ms steps
+# are 10 us per invocation at N = 1000.
 timed() {
-    /usr/bin/time -f '%e %U %S' -o "$WORK/time" "$@"
-    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$WORK/time"
+    python3 -c '
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:])
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.1f %.1f" % (wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000))
+sys.exit(code)
+' "$@"
 }
 # Medians of "WALL CPU" lines on stdin, as "WALL CPU".
 medians() {
