@@ -42,15 +42,18 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 # the command and every process it waited for (cargo -> rustc), which a busy
 # machine distorts far less than wall time.
 # getrusage(RUSAGE_CHILDREN) rather than /usr/bin/time, whose 10 ms steps
-# are 10 us per invocation at N = 1000.
+# are 10 us per invocation at N = 1000. The difference of two readings: the
+# totals survive exec, so a launcher such as a pyenv shim would add its own.
 timed() {
     python3 -c '
 import resource, subprocess, sys, time
-start = time.perf_counter()
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+cpu_start, start = cpu(), time.perf_counter()
 code = subprocess.call(sys.argv[1:])
-wall = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print("%.1f %.1f" % (wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000))
+wall, used = time.perf_counter() - start, cpu() - cpu_start
+print("%.1f %.1f" % (wall * 1000, used * 1000))
 sys.exit(code)
 ' "$@"
 }
