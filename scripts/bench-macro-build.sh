@@ -7,13 +7,16 @@
 # 1. Incremental: a generated consumer crate with N = 100 and N = 1000
 #    `rotation_policy!` constants against the same crate with N hand-written
 #    `RotationPolicies { .. }` literals (the same bytes, from the CLI). Only the
-#    consumer is touched and rebuilt (`cargo build`, debug), RUNS times; medians.
+#    consumer is touched and rebuilt (`cargo build`, debug), RUNS times, the
+#    macro crate and the literal crate in turn; medians, and the per
+#    invocation cost as the median of the paired differences.
 #    Targets: ratio <= 1.15 at N = 100; <= 60 us per invocation at N = 1000.
 #    Measured twice: with the default `[profile.dev.build-override]` (the macro
 #    and its dependencies at opt-level 0) and with `opt-level = 3` for them.
 # 2. Cold: a fresh target directory, `cargo build` of a crate using the facade
 #    (facade + macro + core + their dependencies) against a bare proc-macro
-#    crate using syn, serde (derive) and serde_json. Target ratio <= 1.3.
+#    crate using syn, serde (derive) and serde_json, in turn. Target ratio
+#    <= 1.3.
 # 3. `cargo tree -d` of the workspace: one major version of syn.
 #
 # With valgrind installed, the N = 1000 rebuilds of step 1 also run under
@@ -56,11 +59,6 @@ wall, used = time.perf_counter() - start, cpu() - cpu_start
 print("%.1f %.1f" % (wall * 1000, used * 1000))
 sys.exit(code)
 ' "$@"
-}
-# Medians of "WALL CPU" lines on stdin, as "WALL CPU".
-medians() {
-    local lines; lines=$(cat)
-    printf '%s %s\n' "$(cut -d' ' -f1 <<<"$lines" | median)" "$(cut -d' ' -f2 <<<"$lines" | median)"
 }
 
 # A snapshot of the committed sources: other work in the tree (or a later
@@ -143,28 +141,42 @@ cp "$SNAP/rust-toolchain.toml" "$BENCH/rust-toolchain.toml"
 
 build() { cargo build --offline --quiet --manifest-path "$BENCH/Cargo.toml" "$@"; }
 
-incremental() { # crate -> "WALL CPU" medians (ms) of touch + rebuild
-    local crate=$1
-    build -p "$crate"
-    for _ in $(seq "$RUNS"); do
-        touch "$BENCH/$crate/src/lib.rs"
-        timed cargo build --offline --quiet --manifest-path "$BENCH/Cargo.toml" -p "$crate"
-    done | medians
+# Runs two timed commands in turn, RUNS times (A B A B ...), so that a change
+# in the machine's load during the runs falls on both alike. Prints the
+# medians "A_WALL A_CPU B_WALL B_CPU" and the medians of the per-pair
+# differences "DIFF_WALL DIFF_CPU" (A - B), in ms.
+paired() { # runs, command-for-A, command-for-B (each a shell function name + args)
+    local runs=$1 a=$2 b=$3
+    for _ in $(seq "$runs"); do
+        printf '%s %s\n' "$($a)" "$($b)"
+    done >"$WORK/pairs"
+    local column
+    for column in 1 2 3 4; do
+        cut -d' ' -f"$column" "$WORK/pairs" | median
+    done | paste -sd' ' | tr '\n' ' '
+    awk '{ print $1 - $3 }' "$WORK/pairs" | median | tr '\n' ' '
+    awk '{ print $2 - $4 }' "$WORK/pairs" | median
+}
+
+rebuild() { # crate -> "WALL CPU" (ms) of touch + rebuild
+    touch "$BENCH/$1/src/lib.rs"
+    timed cargo build --offline --quiet --manifest-path "$BENCH/Cargo.toml" -p "$1"
 }
 
 report_incremental() { # label
-    log "incremental rebuilds ($1), $RUNS runs each"
-    local m100 l100 m1000 l1000
-    m100=$(incremental macro_100); l100=$(incremental literal_100)
-    m1000=$(incremental macro_1000); l1000=$(incremental literal_1000)
-    echo "$m100 $l100 $m1000 $l1000" | awk -v label="$1" '{
+    log "incremental rebuilds ($1), $RUNS runs each, macro and literal crates in turn"
+    build -p macro_100 -p literal_100 -p macro_1000 -p literal_1000
+    local n100 n1000
+    n100=$(paired "$RUNS" "rebuild macro_100" "rebuild literal_100")
+    n1000=$(paired "$RUNS" "rebuild macro_1000" "rebuild literal_1000")
+    echo "$n100 $n1000" | awk -v label="$1" '{
         printf "[%s] medians in ms, wall / cpu\n", label
-        printf "  N=100:  macro %5d / %5d   literal %5d / %5d   ratio wall %.3fx cpu %.3fx (target <= 1.15x)\n",
+        printf "  N=100:  macro %5.0f / %5.0f   literal %5.0f / %5.0f   ratio wall %.3fx cpu %.3fx (target <= 1.15x)\n",
             $1, $2, $3, $4, $1 / $3, $2 / $4
-        printf "  N=1000: macro %5d / %5d   literal %5d / %5d   ratio wall %.3fx cpu %.3fx\n",
-            $5, $6, $7, $8, $5 / $7, $6 / $8
-        printf "          per invocation: wall %.0f us, cpu %.0f us (target <= 60 us)\n",
-            ($5 - $7) * 1000 / 1000, ($6 - $8) * 1000 / 1000
+        printf "  N=1000: macro %5.0f / %5.0f   literal %5.0f / %5.0f   ratio wall %.3fx cpu %.3fx\n",
+            $7, $8, $9, $10, $7 / $9, $8 / $10
+        printf "          per invocation (median of the paired differences): wall %.0f us, cpu %.0f us (target <= 60 us)\n",
+            $11, $12
     }'
 }
 
@@ -261,25 +273,21 @@ cp "$SNAP/Cargo.lock" "$WORK/cold/bare/Cargo.lock"
 cp "$SNAP/rust-toolchain.toml" "$WORK/cold/facade/"
 cp "$SNAP/rust-toolchain.toml" "$WORK/cold/bare/"
 
-cold() { # dir -> "WALL CPU" medians (ms) of a build from an empty target directory
-    local dir=$1
-    for _ in $(seq "$COLD_RUNS"); do
-        rm -rf "$dir/target"
-        CARGO_TARGET_DIR="$dir/target" timed cargo build --offline --quiet --manifest-path "$dir/Cargo.toml"
-    done | medians
+cold() { # dir -> "WALL CPU" (ms) of a build from an empty target directory
+    rm -rf "$1/target"
+    CARGO_TARGET_DIR="$1/target" timed cargo build --offline --quiet --manifest-path "$1/Cargo.toml"
 }
 
-log "cold builds, $COLD_RUNS runs each"
-facade=$(cold "$WORK/cold/facade")
-bare=$(cold "$WORK/cold/bare")
+log "cold builds, $COLD_RUNS runs each, facade and bare crate in turn"
+default=$(paired "$COLD_RUNS" "cold $WORK/cold/facade" "cold $WORK/cold/bare")
 printf '%b\n' "$TARGETED" >>"$WORK/cold/facade/Cargo.toml"
-facade_targeted=$(cold "$WORK/cold/facade")
-echo "$facade $bare $facade_targeted" | awk '{
+targeted=$(paired "$COLD_RUNS" "cold $WORK/cold/facade" "cold $WORK/cold/bare")
+echo "$default $targeted" | awk '{
     printf "[cold debug build] medians in ms, wall / cpu\n"
-    printf "  facade + macro %6d / %6d   bare syn+serde+serde_json proc-macro %6d / %6d   ratio wall %.3fx cpu %.3fx (target <= 1.3x)\n",
+    printf "  facade + macro %6.0f / %6.0f   bare syn+serde+serde_json proc-macro %6.0f / %6.0f   ratio wall %.3fx cpu %.3fx (target <= 1.3x)\n",
         $1, $2, $3, $4, $1 / $3, $2 / $4
-    printf "  facade + macro with the targeted opt-level = 3 override %6d / %6d   ratio wall %.3fx cpu %.3fx\n",
-        $5, $6, $5 / $3, $6 / $4
+    printf "  facade + macro with the targeted opt-level = 3 override %6.0f / %6.0f   bare %6.0f / %6.0f   ratio wall %.3fx cpu %.3fx\n",
+        $7, $8, $9, $10, $7 / $9, $8 / $10
 }'
 
 echo "[cargo tree -d (workspace)]"
