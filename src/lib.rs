@@ -117,9 +117,9 @@ extern crate self as rotation_policy;
 ///
 /// Each invocation validates its values and writes two documents while your
 /// crate compiles. Cargo builds proc macros at `opt-level = 0` in the dev
-/// profile, and the macro is written for that: an invocation costs about
-/// 55 µs there, and a crate with 100 invocations rebuilds in about 1.03x the
-/// time of the same crate with the JSON pasted in as literals
+/// profile, and the macro is written for that: an invocation costs 55–75 µs
+/// there, and a crate with 100 invocations rebuilds in 1.02–1.11x the time of
+/// the same crate with the JSON pasted in as literals
 /// (`scripts/bench-macro-build.sh` measures both). A crate with hundreds of
 /// invocations can bring that to 20–30 µs by optimizing the crates the
 /// macro runs, in its own `Cargo.toml` (profiles of dependencies are
