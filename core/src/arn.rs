@@ -108,15 +108,9 @@ impl Partition {
         // Indexed loops: the macro runs this at opt-level 0.
         let bytes = region.as_bytes();
         // `\w+-\d+` after the prefix and its `-`: split at the last `-`.
-        let mut last_dash = bytes.len();
-        let mut i = bytes.len();
-        while i > 0 {
-            i -= 1;
-            if bytes[i] == b'-' {
-                last_dash = i;
-                break;
-            }
-        }
+        let Some(last_dash) = region.rfind('-') else {
+            return false;
+        };
         if last_dash + 1 >= bytes.len() || !all_bytes(&region[last_dash + 1..], |b| b.is_ascii_digit()) {
             return false;
         }
@@ -761,6 +755,26 @@ mod tests {
                 assert!(!other.has_region(region), "{other} accepted {region}");
             }
         }
+    }
+
+    #[test]
+    fn malformed_region_names_belong_to_no_partition() {
+        for region in [
+            "",
+            "us",
+            "us-east",
+            "us-east-",
+            "us--1",
+            "useast1",
+            "us-east-1a",
+            "us-east-x",
+            "-east-1",
+            "us-east_1",
+            "us-ea st-1",
+        ] {
+            assert_eq!(Partition::of_region(region), None, "{region:?}");
+        }
+        assert!(Partition::Aws.has_region("us-east_x-1"), "the area is \\w+");
     }
 
     #[test]
