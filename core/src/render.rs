@@ -228,6 +228,14 @@ fn json_escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_token_is_its_name_in_sub_syntax() {
+        for p in Placeholder::ALL {
+            assert_eq!(p.token_str(), format!("${{{}}}", p.name()));
+            assert_eq!(p.token(), p.token_str());
+        }
+    }
     use crate::arn::ArnErrorKind;
 
     const TEMPLATE: &str = r#"{"Resource": "${SecretArn}", "Account": "${AWS::AccountId}"}"#;
