@@ -8,6 +8,26 @@
 use std::fmt;
 use std::ops::Range;
 
+/// Whether every byte of the string `s` matches `pattern`.
+///
+/// A macro rather than a function taking a predicate, and a slice pattern
+/// rather than an iterator or indexing: the macro runs these parsers at
+/// opt-level 0 in a dev build, where a predicate costs two calls per byte
+/// (the closure and `u8::is_ascii_*`), an iterator adapter one more, and an
+/// index a bounds check. Here each byte is a compare, with no call.
+macro_rules! all_bytes {
+    ($s:expr, $pattern:pat) => {{
+        let mut rest: &[u8] = $s.as_bytes();
+        loop {
+            match rest {
+                [] => break true,
+                [$pattern, tail @ ..] => rest = tail,
+                [_, ..] => break false,
+            }
+        }
+    }};
+}
+
 /// An AWS partition: a group of Regions with its own ARN prefix.
 ///
 /// The region patterns and DNS suffixes follow botocore's `endpoints.json`
@@ -119,7 +139,7 @@ impl Partition {
                 break;
             }
         }
-        if last_dash + 1 >= bytes.len() || !all_bytes(&region[last_dash + 1..], |b| b.is_ascii_digit()) {
+        if last_dash + 1 >= bytes.len() || !all_bytes!(&region[last_dash + 1..], b'0'..=b'9') {
             return false;
         }
         let prefixes = self.region_prefixes();
@@ -130,9 +150,7 @@ impl Partition {
             if prefix.len() + 1 < last_dash
                 && bytes.starts_with(prefix)
                 && bytes[prefix.len()] == b'-'
-                && all_bytes(&region[prefix.len() + 1..last_dash], |b| {
-                    b.is_ascii_alphanumeric() || b == b'_'
-                })
+                && all_bytes!(&region[prefix.len() + 1..last_dash], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
             {
                 return true;
             }
@@ -242,7 +260,7 @@ impl fmt::Display for AccountId {
 }
 
 fn check_account(text: &str, range: Range<usize>) -> Result<(), ArnError> {
-    if text.len() == 12 && all_bytes(text, |b| b.is_ascii_digit()) {
+    if text.len() == 12 && all_bytes!(text, b'0'..=b'9') {
         return Ok(());
     }
     let what = if text.is_empty() {
@@ -334,7 +352,8 @@ impl Arn {
                 "ARN has an empty service field",
             ));
         }
-        if !all_bytes(service_text, |b| !b.is_ascii_uppercase()) {
+        // Any byte but an uppercase ASCII letter.
+        if !all_bytes!(service_text, ..b'A' | b'['..) {
             return Err(ArnError::new(
                 ArnErrorKind::ServiceCase,
                 service,
@@ -516,7 +535,9 @@ impl SecretArn {
         // `base` is the name the secret was created with, without the suffix.
         let (base, suffix) = match name.rsplit_once('-') {
             Some((base, "??????")) => (base, SecretSuffix::Wildcard),
-            Some((base, tail)) if tail.len() == 6 && all_bytes(tail, |b| b.is_ascii_alphanumeric()) => {
+            Some((base, tail))
+                if tail.len() == 6 && all_bytes!(tail, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9') =>
+            {
                 (base, SecretSuffix::Present)
             }
             _ => (name, SecretSuffix::Missing),
@@ -526,7 +547,8 @@ impl SecretArn {
         let mut i = 0;
         while i < base_bytes.len() {
             let b = base_bytes[i];
-            if !(b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'+' | b'=' | b'.' | b'@' | b'-')) {
+            if !matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'_' | b'+' | b'=' | b'.' | b'@' | b'-')
+            {
                 bad = base[i..].chars().next().map(|c| (i, c));
                 break;
             }
@@ -592,7 +614,7 @@ impl FunctionArn {
             Some((name, qualifier)) => (name, Some(qualifier)),
             None => (rest, None),
         };
-        let is_word = |s: &str| all_bytes(s, |b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let is_word = |s: &str| all_bytes!(s, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_');
         if name.is_empty() || name.len() > 64 || !is_word(name) {
             return Err(ArnError::new(
                 ArnErrorKind::InvalidResourceName,
@@ -690,6 +712,9 @@ impl KmsKeyArn {
 }
 
 /// `8-4-4-4-12` hex digits.
+// A pattern rather than `is_ascii_hexdigit`: a compare, not a call, at
+// opt-level 0 (see `all_bytes!`).
+#[allow(clippy::manual_is_ascii_check)]
 fn is_uuid(id: &str) -> bool {
     let bytes = id.as_bytes();
     if bytes.len() != 36 {
@@ -699,7 +724,7 @@ fn is_uuid(id: &str) -> bool {
     while i < bytes.len() {
         let ok = match i {
             8 | 13 | 18 | 23 => bytes[i] == b'-',
-            _ => bytes[i].is_ascii_hexdigit(),
+            _ => matches!(bytes[i], b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F'),
         };
         if !ok {
             return false;
@@ -711,24 +736,7 @@ fn is_uuid(id: &str) -> bool {
 
 fn is_multi_region_key_id(id: &str) -> bool {
     id.strip_prefix("mrk-")
-        .is_some_and(|hex| hex.len() == 32 && all_bytes(hex, |b| b.is_ascii_hexdigit()))
-}
-
-/// Whether every byte of `s` satisfies `pred`.
-///
-/// An indexed loop rather than `s.bytes().all(..)`: the macro runs these
-/// parsers at opt-level 0 in a dev build, where each iterator adapter costs a
-/// call per byte.
-fn all_bytes(s: &str, pred: impl Fn(u8) -> bool) -> bool {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !pred(bytes[i]) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+        .is_some_and(|hex| hex.len() == 32 && all_bytes!(hex, b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
 }
 
 #[cfg(test)]

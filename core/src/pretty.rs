@@ -167,11 +167,12 @@ impl Writer {
 /// quotes.
 ///
 /// A plain indexed loop rather than iterator adapters: proc macros run at
-/// opt-level 0 in a dev build, where every adapter call costs.
+/// opt-level 0 in a dev build, where every adapter call costs. The loop
+/// starts after the leading words that [`plain_words`] clears.
 pub(crate) fn escape_into(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut i = 0;
+    let mut i = plain_words(bytes);
     while i < bytes.len() {
         let b = bytes[i];
         i += 1;
@@ -201,6 +202,36 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
         start = i + 1;
     }
     out.push_str(&s[start..]);
+}
+
+/// How many leading bytes of `bytes`, in whole 8-byte words, need no escape:
+/// none is a control character, `"` or `\\`.
+///
+/// Eight bytes per step, with the word tests of "Bit Twiddling Hacks"
+/// (`hasless`, `haszero`), which are exact as yes/no answers. The values the
+/// templates fill are mostly long ARNs without a byte to escape; at opt-level
+/// 0 a byte-by-byte check costs about three times as much.
+fn plain_words(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    let mut rest = bytes;
+    while let [a, b, c, d, e, f, g, h, tail @ ..] = rest {
+        let word = u64::from_ne_bytes([*a, *b, *c, *d, *e, *f, *g, *h]);
+        let quote = word ^ QUOTES;
+        let backslash = word ^ BACKSLASHES;
+        // A byte below `' '`, or a zero byte where a `"` or `\` was.
+        let flagged = (word.wrapping_sub(SPACES) & !word)
+            | (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash);
+        if flagged & HIGH != 0 {
+            break;
+        }
+        rest = tail;
+    }
+    bytes.len() - rest.len()
 }
 
 /// The document as serde_json's pretty printer writes it.
@@ -233,4 +264,42 @@ pub(crate) fn to_json_pretty(doc: &PolicyDocument) -> String {
     }
     w.close('}');
     w.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every ASCII byte at every position of strings around the word size,
+    /// escaped as serde_json escapes it: the word test must flag each byte
+    /// that needs an escape wherever it sits, and no other.
+    #[test]
+    fn escape_into_matches_serde_json_for_every_byte_at_every_position() {
+        for len in 1..=24 {
+            for at in 0..len {
+                for byte in 0u8..0x80 {
+                    let mut text = vec![b'a'; len];
+                    text[at] = byte;
+                    let text = String::from_utf8(text).unwrap();
+                    let mut escaped = String::new();
+                    escape_into(&mut escaped, &text);
+                    let expected = serde_json::to_string(&text).unwrap();
+                    assert_eq!(format!("\"{escaped}\""), expected, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_words_stops_at_the_word_holding_an_escape() {
+        assert_eq!(plain_words(b"arn:aws:secretsmanager:us-east-1"), 32);
+        assert_eq!(plain_words(b"arn:aws:"), 8);
+        assert_eq!(plain_words(b"arn:aws"), 0);
+        assert_eq!(plain_words(b"arn:aws:s\\cretsmanager"), 8);
+        assert_eq!(plain_words(b"arn:aws:secrets\\"), 8);
+        assert_eq!(plain_words(b"arn\\aws:secrets\\"), 0);
+        assert_eq!(plain_words("arn:aws:\u{e9}t\u{e9}\u{1f600}-\"x".as_bytes()), 16);
+        assert_eq!(plain_words(b"arn:aws:\x7fsecrets"), 16);
+        assert_eq!(plain_words(b"arn:aws:\x1fsecrets"), 8);
+    }
 }
