@@ -450,14 +450,14 @@ impl Arn {
                 ),
             ));
         }
-        if self.region().is_empty() {
+        if self.region.is_empty() {
             return Err(ArnError::new(
                 ArnErrorKind::MissingRegion,
                 self.region.clone(),
                 format!("{what} ARN needs a region"),
             ));
         }
-        if self.account().is_empty() {
+        if self.account.is_empty() {
             return Err(ArnError::new(
                 ArnErrorKind::InvalidAccount,
                 self.account.clone(),
@@ -712,26 +712,25 @@ impl KmsKeyArn {
 }
 
 /// `8-4-4-4-12` hex digits.
-// A pattern rather than `is_ascii_hexdigit`: a compare, not a call, at
-// opt-level 0 (see `all_bytes!`).
-#[allow(clippy::manual_is_ascii_check)]
 fn is_uuid(id: &str) -> bool {
     let bytes = id.as_bytes();
-    if bytes.len() != 36 {
+    // The four dashes in place, and every byte a hex digit or a dash: one
+    // more dash would take a digit's place, so exactly four are allowed. One
+    // pass with a pattern per byte, no call, for opt-level 0 (see `all_bytes!`).
+    if bytes.len() != 36 || bytes[8] != b'-' || bytes[13] != b'-' || bytes[18] != b'-' || bytes[23] != b'-' {
         return false;
     }
-    let mut i = 0;
-    while i < bytes.len() {
-        let ok = match i {
-            8 | 13 | 18 | 23 => bytes[i] == b'-',
-            _ => matches!(bytes[i], b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F'),
-        };
-        if !ok {
-            return false;
+    let mut dashes = 0;
+    let mut rest = bytes;
+    while let [b, tail @ ..] = rest {
+        match b {
+            b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' => {}
+            b'-' => dashes += 1,
+            _ => return false,
         }
-        i += 1;
+        rest = tail;
     }
-    true
+    dashes == 4
 }
 
 fn is_multi_region_key_id(id: &str) -> bool {
@@ -742,6 +741,24 @@ fn is_multi_region_key_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_ids_are_8_4_4_4_12_hex_digits() {
+        assert!(is_uuid("1234abcd-12ab-34cd-56ef-1234567890ab"));
+        assert!(is_uuid("1234ABCD-12AB-34CD-56EF-1234567890AB"));
+        for id in [
+            "1234abcd-12ab-34cd-56ef-1234567890a-",
+            "1234abcd-12ab-34cd-56ef-123456789-ab",
+            "1234abcd012ab-34cd-56ef-1234567890ab",
+            "1234abcd-12ab-34cd-56ef-1234567890ag",
+            "1234abcd-12ab-34cd-56ef-1234567890a",
+            "1234abcd-12ab-34cd-56ef-1234567890abc",
+            "-234abcd-12ab-34cd-56ef-1234567890ab",
+            "",
+        ] {
+            assert!(!is_uuid(id), "{id}");
+        }
+    }
 
     const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf";
     const FUNCTION: &str = "arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db";
