@@ -222,7 +222,7 @@ enum Unreadable<'a> {
 
 fn read_value(value: &Value) -> Result<Read<'_>, Unreadable<'_>> {
     match value {
-        Value::Str { value, .. } => Ok(Read::Str(Cow::Borrowed(value))),
+        Value::Str { value, .. } => Ok(Read::Str(Cow::Borrowed(value.as_str()))),
         Value::Bool(lit) => Ok(Read::Bool(lit.value())),
         Value::Ident { name, .. } => Ok(Read::Ident(name)),
         Value::Env { tokens, name } => {

@@ -32,7 +32,7 @@ pub struct Entry {
 /// A value as written.
 pub enum Value {
     /// `"..."`: the literal token and its value.
-    Str { token: Literal, value: String },
+    Str { token: Literal, value: StrValue },
     /// `true` / `false`
     Bool(LitBool),
     /// `single_user`, `recommended`, ...: the identifier and its name
@@ -46,6 +46,20 @@ pub enum Value {
         tokens: TokenStream,
         found: &'static str,
     },
+}
+
+/// A string literal's value: the literal's own text between its quotes,
+/// which spares a copy, or syn's unescaped value whole.
+pub struct StrValue {
+    text: String,
+    start: usize,
+    end: usize,
+}
+
+impl StrValue {
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start..self.end]
+    }
 }
 
 impl Input {
@@ -82,26 +96,34 @@ impl Input {
                     });
                 }
             };
-            // The value's tokens, up to the next comma.
-            let mut value = Vec::new();
-            for tree in trees.by_ref() {
-                if matches!(&tree, TokenTree::Punct(p) if p.as_char() == ',') {
-                    break;
-                }
-                value.push(tree);
-            }
-            if value.is_empty() {
+            // The value's tokens, up to the next comma. Most values are one
+            // token, read without a `Vec`.
+            let Some(first) = trees.next().filter(|tree| !is_comma(tree)) else {
                 let message = format!("missing value for `{name}`");
                 return Err(syn::Error::new(colon.span(), message));
-            }
-            entries.push(Entry {
-                key,
-                name,
-                value: Value::classify(value),
-            });
+            };
+            let value = match trees.next() {
+                None => Value::classify(std::slice::from_ref(&first)),
+                Some(tree) if is_comma(&tree) => Value::classify(std::slice::from_ref(&first)),
+                Some(second) => {
+                    let mut value = vec![first, second];
+                    for tree in trees.by_ref() {
+                        if is_comma(&tree) {
+                            break;
+                        }
+                        value.push(tree);
+                    }
+                    Value::classify(&value)
+                }
+            };
+            entries.push(Entry { key, name, value });
         }
         Ok(Input { entries })
     }
+}
+
+fn is_comma(tree: &TokenTree) -> bool {
+    matches!(tree, TokenTree::Punct(p) if p.as_char() == ',')
 }
 
 /// The tokens inside `tree` if it is a group without delimiters: how a
@@ -159,13 +181,13 @@ fn unraw(mut name: String) -> String {
 }
 
 impl Value {
-    fn classify(trees: Vec<TokenTree>) -> Value {
-        if let [tree] = trees.as_slice() {
+    fn classify(trees: &[TokenTree]) -> Value {
+        if let [tree] = trees {
             if let Some(inner) = invisible_group(tree) {
-                return Value::classify(inner);
+                return Value::classify(&inner);
             }
         }
-        match trees.as_slice() {
+        match trees {
             [TokenTree::Ident(ident)] => {
                 let text = text_of(ident, 24);
                 match text.as_str() {
@@ -182,7 +204,7 @@ impl Value {
                     value,
                 },
                 None => Value::Other {
-                    tokens: trees.into_iter().collect(),
+                    tokens: trees.iter().cloned().collect(),
                     found: "a literal that is not a string: write it in double quotes",
                 },
             },
@@ -190,7 +212,7 @@ impl Value {
                 if mac == "env" && bang.as_char() == '!' =>
             {
                 let parsed = syn::parse2::<EnvArgs>(args.stream());
-                let tokens = trees.into_iter().collect();
+                let tokens = trees.iter().cloned().collect();
                 match parsed {
                     Ok(EnvArgs(name)) => Value::Env { tokens, name },
                     Err(_) => Value::Other {
@@ -200,7 +222,7 @@ impl Value {
                 }
             }
             _ => Value::Other {
-                tokens: trees.into_iter().collect(),
+                tokens: trees.iter().cloned().collect(),
                 found: "an expression: values are literals, an identifier or `env!(\"VAR\")`, \
                         nothing is evaluated",
             },
@@ -214,15 +236,24 @@ impl Value {
 /// quotes (rustc has already rejected a bare carriage return and normalised
 /// line endings), which saves unescaping it char by char; every other form
 /// (escapes, raw strings, suffixes, non-strings) goes through syn.
-fn string_value(literal: &Literal) -> Option<String> {
-    let mut repr = text_of(literal, 128);
-    if repr.len() >= 2 && repr.starts_with('"') && repr.ends_with('"') && !repr.contains('\\') {
-        repr.pop();
-        repr.remove(0);
-        return Some(repr);
+fn string_value(literal: &Literal) -> Option<StrValue> {
+    let repr = text_of(literal, 128);
+    if let [b'"', inner @ .., b'"'] = repr.as_bytes() {
+        if !inner.contains(&b'\\') {
+            let end = repr.len() - 1;
+            return Some(StrValue {
+                text: repr,
+                start: 1,
+                end,
+            });
+        }
     }
     match syn::Lit::new(literal.clone()) {
-        syn::Lit::Str(lit) => Some(lit.value()),
+        syn::Lit::Str(lit) => {
+            let text = lit.value();
+            let end = text.len();
+            Some(StrValue { text, start: 0, end })
+        }
         _ => None,
     }
 }
@@ -267,7 +298,7 @@ mod tests {
     use super::*;
 
     fn value(source: &str) -> Option<String> {
-        string_value(&source.parse().unwrap())
+        string_value(&source.parse().unwrap()).map(|v| v.as_str().to_owned())
     }
 
     fn parse(tokens: TokenStream) -> syn::Result<Input> {
@@ -300,7 +331,7 @@ mod tests {
         let v = |i: usize| &input.entries[i].value;
         assert!(matches!(v(0), Value::Ident { name, .. } if name == "alternating_users"));
         assert!(matches!(v(1), Value::Ident { name, .. } if name == "single_user"));
-        assert!(matches!(v(2), Value::Str { value, .. } if value == "111122223333"));
+        assert!(matches!(v(2), Value::Str { value, .. } if value.as_str() == "111122223333"));
         assert!(matches!(v(3), Value::Bool(b) if b.value));
         assert!(matches!(v(4), Value::Env { name, .. } if name.value() == "SECRET_ARN"));
         assert!(matches!(v(5), Value::Other { .. }));
@@ -344,7 +375,9 @@ mod tests {
         let value = invisible(quote::quote!("111122223333"));
         let input = parse(quote::quote!(#key: #value)).unwrap();
         assert_eq!(input.entries[0].name, "account");
-        assert!(matches!(&input.entries[0].value, Value::Str { value, .. } if value == "111122223333"));
+        assert!(
+            matches!(&input.entries[0].value, Value::Str { value, .. } if value.as_str() == "111122223333")
+        );
         let expression = invisible(quote::quote!(1 + 2));
         let input = parse(quote::quote!(account: #expression)).unwrap();
         assert!(matches!(&input.entries[0].value, Value::Other { .. }));
