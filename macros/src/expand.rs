@@ -104,7 +104,10 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
 /// the call-site span, as `quote!` would give it.
 ///
 /// Outside a macro invocation (unit tests) it goes through proc_macro2.
-fn policies_tokens(resource_policy: &str, execution_role_policy: &str) -> syn::Result<TokenStream> {
+pub(crate) fn policies_tokens(
+    resource_policy: &str,
+    execution_role_policy: &str,
+) -> syn::Result<TokenStream> {
     let mut source = String::with_capacity(resource_policy.len() + execution_role_policy.len() + 128);
     source.push_str("::rotation_policy::RotationPolicies { resource_policy: ");
     push_raw_string(&mut source, resource_policy);
