@@ -1,6 +1,7 @@
-//! The `rotation_policy!` DSL as a string: the macro's own parser
-//! (macros/src/input.rs) and expansion (expand.rs, fallback.rs) never panic,
-//! whatever the tokens.
+//! The `rotation_policy!` DSL as a string: the macro's own parsers
+//! (macros/src/fast.rs, macros/src/input.rs) and expansion (expand.rs,
+//! fallback.rs) never panic, whatever the tokens; and whenever the text path
+//! (fast.rs) expands an input, it expands it exactly as the token path does.
 #![no_main]
 
 // expand.rs asks `proc_macro::is_available()`; outside a macro it is false
@@ -14,6 +15,8 @@ use libfuzzer_sys::fuzz_target;
 mod expand;
 #[path = "../../macros/src/fallback.rs"]
 mod fallback;
+#[path = "../../macros/src/fast.rs"]
+mod fast;
 #[path = "../../macros/src/input.rs"]
 mod input;
 
@@ -21,12 +24,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(tokens) = text.parse() else {
+    let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() else {
         return;
     };
-    let Ok(parsed) = input::Input::parse(tokens) else {
-        return;
+    let fast = fast::expand(&tokens);
+    let slow = match input::Input::parse(tokens) {
+        Ok(parsed) => expand::expand(&parsed).unwrap_or_else(|error| fallback::expand(&parsed, error)),
+        Err(error) => error.into_compile_error(),
     };
-    let tokens = expand::expand(&parsed).unwrap_or_else(|error| fallback::expand(&parsed, error));
-    assert!(!tokens.is_empty());
+    assert!(!slow.is_empty());
+    if let Some(fast) = fast {
+        assert_eq!(fast.to_string(), slow.to_string(), "{text}");
+    }
 });
