@@ -117,11 +117,11 @@ extern crate self as rotation_policy;
 ///
 /// Each invocation validates its values and writes two documents while your
 /// crate compiles. Cargo builds proc macros at `opt-level = 0` in the dev
-/// profile, and the macro is written for that: an invocation costs 55–75 µs
-/// there, and a crate with 100 invocations rebuilds in 1.02–1.11x the time of
-/// the same crate with the JSON pasted in as literals
+/// profile, and the macro is written for that: an invocation costs 30–45 µs
+/// there, and a crate with 100 invocations rebuilds in about 1.02x the time
+/// of the same crate with the JSON pasted in as literals
 /// (`scripts/bench-macro-build.sh` measures both). A crate with hundreds of
-/// invocations can bring that to 20–40 µs by optimizing the crates the
+/// invocations can bring that to 20–25 µs by optimizing the crates the
 /// macro runs, in its own `Cargo.toml` (profiles of dependencies are
 /// ignored), at the price of a first build about twice as long (syn
 /// optimized):
