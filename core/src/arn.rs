@@ -10,11 +10,10 @@ use std::ops::Range;
 
 /// Whether every byte of the string `s` matches `pattern`.
 ///
-/// A macro rather than a function taking a predicate, and a slice pattern
-/// rather than an iterator or indexing: the macro runs these parsers at
-/// opt-level 0 in a dev build, where a predicate costs two calls per byte
-/// (the closure and `u8::is_ascii_*`), an iterator adapter one more, and an
-/// index a bounds check. Here each byte is a compare, with no call.
+/// A macro rather than a function taking a predicate: the macro runs these
+/// parsers at opt-level 0 in a dev build, where a predicate costs two calls
+/// per byte (the closure and `u8::is_ascii_*`) and an iterator adapter one
+/// more. Here each byte is a pattern compare, with no call.
 macro_rules! all_bytes {
     ($s:expr, $pattern:pat) => {{
         let mut rest: &[u8] = $s.as_bytes();

@@ -205,12 +205,12 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
 }
 
 /// How many leading bytes of `bytes`, in whole 8-byte words, need no escape:
-/// none is a control character, `"` or `\\`.
+/// none is a control character, `"` or `\`.
 ///
 /// Eight bytes per step, with the word tests of "Bit Twiddling Hacks"
 /// (`hasless`, `haszero`), which are exact as yes/no answers. The values the
 /// templates fill are mostly long ARNs without a byte to escape; at opt-level
-/// 0 a byte-by-byte check costs about three times as much.
+/// 0 the byte-by-byte loop costs about twice as much per byte (callgrind).
 fn plain_words(bytes: &[u8]) -> usize {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);

@@ -103,9 +103,7 @@ impl Input {
                 return Err(syn::Error::new(colon.span(), message));
             };
             let value = match trees.next() {
-                None => Value::classify(std::slice::from_ref(&first)),
-                Some(tree) if is_comma(&tree) => Value::classify(std::slice::from_ref(&first)),
-                Some(second) => {
+                Some(second) if !is_comma(&second) => {
                     let mut value = vec![first, second];
                     for tree in trees.by_ref() {
                         if is_comma(&tree) {
@@ -115,6 +113,8 @@ impl Input {
                     }
                     Value::classify(&value)
                 }
+                // The end of the input, or the comma after the value.
+                _ => Value::classify(std::slice::from_ref(&first)),
             };
             entries.push(Entry { key, name, value });
         }
