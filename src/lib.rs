@@ -2,9 +2,14 @@
 //! Manager rotation Lambda functions.
 //!
 //! This facade re-exports the core library and the [`rotation_policy!`] macro
-//! (see the README for the full story). The linter (`lint`) and the access
-//! checker (`access`) are behind the `analysis` feature:
-//! `rotation-policy = { version = "0.1", features = ["analysis"] }`.
+//! (see the README for the full story). Two features add to it, both off by
+//! default:
+//! - `json`: serde's `Serialize`/`Deserialize` on the policy model,
+//!   `PolicyDocument::from_json` and `RotationSpec::cloudformation_json`
+//!   (serde and serde_json). The generator and the macro write their JSON
+//!   without serde, so by default the crate builds no serde at all.
+//! - `analysis` (implies `json`): the linter (`lint`) and the access checker
+//!   (`access`): `rotation-policy = { version = "0.1", features = ["analysis"] }`.
 
 #![forbid(unsafe_code)]
 

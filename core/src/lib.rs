@@ -30,6 +30,7 @@ pub mod access;
 pub mod arn;
 #[cfg(feature = "analysis")]
 pub mod catalog;
+#[cfg(feature = "json")]
 pub mod cloudformation;
 #[cfg(feature = "analysis")]
 pub mod lint;

@@ -7,60 +7,66 @@
 //! array stays an array, and condition blocks keep the order they were read
 //! or built in.
 
+#[cfg(feature = "json")]
 use std::fmt;
 
+#[cfg(feature = "json")]
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+#[cfg(feature = "json")]
 use serde::ser::{SerializeMap, Serializer};
+#[cfg(feature = "json")]
 use serde::{Deserialize, Serialize};
 
 /// The only policy language version that supports policy variables.
 pub const VERSION_2012_10_17: &str = "2012-10-17";
 
 /// An IAM policy document (identity-based or resource-based).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+// The JSON names are the fields' names in PascalCase: `Version`, `Id`, `Statement`.
+#[cfg_attr(feature = "json", serde(deny_unknown_fields, rename_all = "PascalCase"))]
 pub struct PolicyDocument {
     /// `Version`: `2012-10-17` or `2008-10-17`.
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// `Id`: an optional identifier, used by resource policies.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// `Statement`: one statement object or an array of them.
-    #[serde(rename = "Statement")]
     pub statement: OneOrMany<Statement>,
 }
 
 /// One policy statement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+// The JSON names are the fields' names in PascalCase: `Sid`, `NotAction`, ...
+#[cfg_attr(feature = "json", serde(deny_unknown_fields, rename_all = "PascalCase"))]
 pub struct Statement {
     /// `Sid`: an optional statement id.
-    #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub sid: Option<String>,
     /// `Effect`.
-    #[serde(rename = "Effect")]
     pub effect: Effect,
     /// `Principal` (resource policies only).
-    #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub principal: Option<Principal>,
     /// `NotPrincipal` (resource policies only).
-    #[serde(rename = "NotPrincipal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub not_principal: Option<Principal>,
     /// `Action`.
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub action: Option<OneOrMany<String>>,
     /// `NotAction`.
-    #[serde(rename = "NotAction", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub not_action: Option<OneOrMany<String>>,
     /// `Resource`.
-    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub resource: Option<OneOrMany<String>>,
     /// `NotResource`.
-    #[serde(rename = "NotResource", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub not_resource: Option<OneOrMany<String>>,
     /// `Condition`: operator -> condition key -> values.
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
     pub condition: Option<OrderedMap<OrderedMap<OneOrMany<ConditionValue>>>>,
 }
 
@@ -82,7 +88,8 @@ impl Statement {
 }
 
 /// `Allow` or `Deny`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 pub enum Effect {
     /// Grants the actions.
     Allow,
@@ -91,8 +98,9 @@ pub enum Effect {
 }
 
 /// A single value or an array of values; remembers which it was.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(untagged))]
 pub enum OneOrMany<T> {
     /// Written as a bare value.
     One(T),
@@ -120,6 +128,7 @@ pub enum Principal {
     Map(OrderedMap<OneOrMany<String>>),
 }
 
+#[cfg(feature = "json")]
 impl Serialize for Principal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -129,6 +138,7 @@ impl Serialize for Principal {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de> Deserialize<'de> for Principal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct PrincipalVisitor;
@@ -153,14 +163,22 @@ impl<'de> Deserialize<'de> for Principal {
 }
 
 /// A condition value: IAM accepts strings, numbers and booleans.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(untagged)]
+///
+/// Non-exhaustive: the `Number` variant comes with the `json` feature, which
+/// another crate in the same build may turn on.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(untagged))]
 pub enum ConditionValue {
     /// A JSON string.
     String(String),
     /// A JSON boolean.
     Bool(bool),
     /// A JSON number (floats round-trip exactly: serde_json's `float_roundtrip`).
+    /// Only policies read from JSON have numbers: the variant comes with the
+    /// `json` feature, which reads them.
+    #[cfg(feature = "json")]
     Number(serde_json::Number),
 }
 
@@ -200,6 +218,7 @@ impl<V> Default for OrderedMap<V> {
     }
 }
 
+#[cfg(feature = "json")]
 impl<V: Serialize> Serialize for OrderedMap<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
@@ -210,6 +229,7 @@ impl<V: Serialize> Serialize for OrderedMap<V> {
     }
 }
 
+#[cfg(feature = "json")]
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MapVisitor<V>(std::marker::PhantomData<V>);
@@ -240,6 +260,7 @@ impl PolicyDocument {
     // macro never parses a policy, and this deserializer was a fifth of
     // core's generated code in a debug build (`cargo llvm-lines`).
     #[inline]
+    #[cfg(feature = "json")]
     pub fn from_json(text: &str) -> Result<PolicyDocument, serde_json::Error> {
         serde_json::from_str(text)
     }
@@ -256,7 +277,7 @@ impl PolicyDocument {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "json"))]
 mod tests {
     use super::*;
 

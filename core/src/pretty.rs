@@ -103,6 +103,7 @@ impl Writer {
         match value {
             ConditionValue::String(s) => self.string(s),
             ConditionValue::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            #[cfg(feature = "json")]
             ConditionValue::Number(n) => self.out.push_str(&n.to_string()),
         }
     }
