@@ -126,7 +126,7 @@ extern crate self as rotation_policy;
 /// there, and a crate with 100 invocations rebuilds in about 1.02x the time
 /// of the same crate with the JSON pasted in as literals
 /// (`scripts/bench-macro-build.sh` measures both). A crate with hundreds of
-/// invocations can bring that to 20–25 µs by optimizing the crates the
+/// invocations can bring that to 20–40 µs by optimizing the crates the
 /// macro runs, in its own `Cargo.toml` (profiles of dependencies are
 /// ignored), at the price of a first build about twice as long (syn
 /// optimized):
