@@ -69,7 +69,6 @@ fn resolve(node: Node) -> Node {
 }
 
 /// A generated document as a template node, placeholders resolved.
-#[inline] // see `cloudformation_json`
 fn document(json: &str) -> Node {
     // The generator's own JSON always parses back into a `Node`.
     serde_json::from_str::<Node>(json)
@@ -108,11 +107,6 @@ fn parameter(p: Placeholder) -> Node {
 impl RotationSpec {
     /// The CloudFormation template fragment (JSON, pretty-printed) that
     /// deploys this spec's execution role and invoke permission.
-    // `#[inline]`, as `document` is: serde_json's reader and writer for the
-    // template nodes are compiled in the crates that call this, not in every
-    // build of core; the `rotation_policy!` macro and most users of the
-    // facade never write a template.
-    #[inline]
     pub fn cloudformation_json(&self) -> String {
         let role_policy = self.execution_role_policy_json();
         // Exactly the placeholders the documents use become parameters: a

@@ -255,11 +255,6 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 
 impl PolicyDocument {
     /// Parses a policy document from JSON text.
-    // `#[inline]`: serde_json's deserializer for the document types is
-    // compiled in the crates that call this, not in every build of core. The
-    // macro never parses a policy, and this deserializer was a fifth of
-    // core's generated code in a debug build (`cargo llvm-lines`).
-    #[inline]
     #[cfg(feature = "json")]
     pub fn from_json(text: &str) -> Result<PolicyDocument, serde_json::Error> {
         serde_json::from_str(text)
