@@ -228,6 +228,7 @@ fn json_escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arn::ArnErrorKind;
 
     #[test]
     fn each_token_is_its_name_in_sub_syntax() {
@@ -236,7 +237,6 @@ mod tests {
             assert_eq!(p.token(), p.token_str());
         }
     }
-    use crate::arn::ArnErrorKind;
 
     const TEMPLATE: &str = r#"{"Resource": "${SecretArn}", "Account": "${AWS::AccountId}"}"#;
     const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-AbCdEf";
