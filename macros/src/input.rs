@@ -6,8 +6,9 @@
 //! with every other problem of the invocation; whether a key exists and
 //! whether its value fits is decided by the core builder.
 //!
-//! The parser runs on every invocation, unoptimized in a dev build, so it
-//! reads each value's tokens once, as a slice, and keeps the text the
+//! This is the token path: it runs when the text path (`fast`) declines the
+//! input, for `env!`, escapes, any error or warning, since the messages need
+//! the tokens' spans. It reads each value's tokens once and keeps the text the
 //! expansion needs (key names, identifier names, string values) instead of
 //! asking the compiler for it again.
 
@@ -32,7 +33,7 @@ pub struct Entry {
 /// A value as written.
 pub enum Value {
     /// `"..."`: the literal token and its value.
-    Str { token: Literal, value: StrValue },
+    Str { token: Literal, value: String },
     /// `true` / `false`
     Bool(LitBool),
     /// `single_user`, `recommended`, ...: the identifier and its name
@@ -46,20 +47,6 @@ pub enum Value {
         tokens: TokenStream,
         found: &'static str,
     },
-}
-
-/// A string literal's value: the literal's own text between its quotes,
-/// which spares a copy, or syn's unescaped value whole.
-pub struct StrValue {
-    text: String,
-    start: usize,
-    end: usize,
-}
-
-impl StrValue {
-    pub fn as_str(&self) -> &str {
-        &self.text[self.start..self.end]
-    }
 }
 
 impl Input {
@@ -96,27 +83,23 @@ impl Input {
                     });
                 }
             };
-            // The value's tokens, up to the next comma. Most values are one
-            // token, read without a `Vec`.
-            let Some(first) = trees.next().filter(|tree| !is_comma(tree)) else {
+            // The value's tokens, up to the next comma.
+            let mut value = Vec::new();
+            for tree in trees.by_ref() {
+                if is_comma(&tree) {
+                    break;
+                }
+                value.push(tree);
+            }
+            if value.is_empty() {
                 let message = format!("missing value for `{name}`");
                 return Err(syn::Error::new(colon.span(), message));
-            };
-            let value = match trees.next() {
-                Some(second) if !is_comma(&second) => {
-                    let mut value = vec![first, second];
-                    for tree in trees.by_ref() {
-                        if is_comma(&tree) {
-                            break;
-                        }
-                        value.push(tree);
-                    }
-                    Value::classify(&value)
-                }
-                // The end of the input, or the comma after the value.
-                _ => Value::classify(std::slice::from_ref(&first)),
-            };
-            entries.push(Entry { key, name, value });
+            }
+            entries.push(Entry {
+                key,
+                name,
+                value: Value::classify(&value),
+            });
         }
         Ok(Input { entries })
     }
@@ -236,24 +219,15 @@ impl Value {
 /// quotes (rustc has already rejected a bare carriage return and normalised
 /// line endings), which saves unescaping it char by char; every other form
 /// (escapes, raw strings, suffixes, non-strings) goes through syn.
-fn string_value(literal: &Literal) -> Option<StrValue> {
+fn string_value(literal: &Literal) -> Option<String> {
     let repr = text_of(literal, 128);
     if let [b'"', inner @ .., b'"'] = repr.as_bytes() {
         if !inner.contains(&b'\\') {
-            let end = repr.len() - 1;
-            return Some(StrValue {
-                text: repr,
-                start: 1,
-                end,
-            });
+            return Some(repr[1..repr.len() - 1].to_owned());
         }
     }
     match syn::Lit::new(literal.clone()) {
-        syn::Lit::Str(lit) => {
-            let text = lit.value();
-            let end = text.len();
-            Some(StrValue { text, start: 0, end })
-        }
+        syn::Lit::Str(lit) => Some(lit.value()),
         _ => None,
     }
 }
@@ -298,7 +272,7 @@ mod tests {
     use super::*;
 
     fn value(source: &str) -> Option<String> {
-        string_value(&source.parse().unwrap()).map(|v| v.as_str().to_owned())
+        string_value(&source.parse().unwrap())
     }
 
     fn parse(tokens: TokenStream) -> syn::Result<Input> {
@@ -331,7 +305,7 @@ mod tests {
         let v = |i: usize| &input.entries[i].value;
         assert!(matches!(v(0), Value::Ident { name, .. } if name == "alternating_users"));
         assert!(matches!(v(1), Value::Ident { name, .. } if name == "single_user"));
-        assert!(matches!(v(2), Value::Str { value, .. } if value.as_str() == "111122223333"));
+        assert!(matches!(v(2), Value::Str { value, .. } if value == "111122223333"));
         assert!(matches!(v(3), Value::Bool(b) if b.value));
         assert!(matches!(v(4), Value::Env { name, .. } if name.value() == "SECRET_ARN"));
         assert!(matches!(v(5), Value::Other { .. }));
@@ -375,9 +349,7 @@ mod tests {
         let value = invisible(quote::quote!("111122223333"));
         let input = parse(quote::quote!(#key: #value)).unwrap();
         assert_eq!(input.entries[0].name, "account");
-        assert!(
-            matches!(&input.entries[0].value, Value::Str { value, .. } if value.as_str() == "111122223333")
-        );
+        assert!(matches!(&input.entries[0].value, Value::Str { value, .. } if value == "111122223333"));
         let expression = invisible(quote::quote!(1 + 2));
         let input = parse(quote::quote!(account: #expression)).unwrap();
         assert!(matches!(&input.entries[0].value, Value::Other { .. }));
