@@ -225,7 +225,7 @@ enum Unreadable<'a> {
 
 fn read_value(value: &Value) -> Result<Read<'_>, Unreadable<'_>> {
     match value {
-        Value::Str { value, .. } => Ok(Read::Str(Cow::Borrowed(value.as_str()))),
+        Value::Str { value, .. } => Ok(Read::Str(Cow::Borrowed(value))),
         Value::Bool(lit) => Ok(Read::Bool(lit.value())),
         Value::Ident { name, .. } => Ok(Read::Ident(name)),
         Value::Env { tokens, name } => {
@@ -293,6 +293,7 @@ fn subspan(lit: &LitStr, range: Range<usize>) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proc_macro2::{Delimiter, TokenTree};
 
     fn raw(text: &str) -> String {
         let mut out = String::new();
@@ -324,10 +325,26 @@ mod tests {
         }
     }
 
+    /// `::rotation_policy::RotationPolicies { resource_policy: .., execution_role_policy: .. }`,
+    /// read token by token (syn's expression parser needs its `full` feature,
+    /// which the macro does not build).
     #[test]
     fn policies_tokens_is_the_struct_expression() {
-        let tokens = policies_tokens("{}", "[\"#\"]").unwrap();
-        let expr: syn::ExprStruct = syn::parse2(tokens).unwrap();
-        assert_eq!(expr.fields.len(), 2);
+        let tokens: Vec<TokenTree> = policies_tokens("{}", "[\"#\"]").unwrap().into_iter().collect();
+        let Some((TokenTree::Group(body), path)) = tokens.split_last() else {
+            panic!("no braces: {tokens:?}");
+        };
+        assert_eq!(body.delimiter(), Delimiter::Brace);
+        let path: String = path.iter().map(ToString::to_string).collect();
+        assert_eq!(path, "::rotation_policy::RotationPolicies");
+        let fields: Vec<TokenTree> = body.stream().into_iter().collect();
+        let texts: Vec<String> = fields.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 7, "{texts:?}");
+        assert_eq!(
+            [&texts[0], &texts[1], &texts[3], &texts[4], &texts[5]],
+            ["resource_policy", ":", ",", "execution_role_policy", ":"]
+        );
+        let value = |i: usize| syn::parse2::<LitStr>(fields[i].clone().into()).unwrap().value();
+        assert_eq!((value(2), value(6)), ("{}".to_owned(), "[\"#\"]".to_owned()));
     }
 }
