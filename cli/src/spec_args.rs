@@ -93,7 +93,7 @@ pub fn add(command: Command) -> Command {
 }
 
 /// The flag that sets `field`, for messages.
-fn flag(field: Field, matches: &ArgMatches) -> &'static str {
+fn flag(field: Field, matches: &ArgMatches) -> String {
     match field {
         Field::Strategy => "--strategy",
         Field::Account => "--account",
@@ -106,27 +106,31 @@ fn flag(field: Field, matches: &ArgMatches) -> &'static str {
         Field::Vpc => "--no-vpc",
         Field::SourceArn => "--source-arn",
         Field::Profile => "--profile",
+        // A key the CLI does not spell otherwise: its name as a flag.
+        _ => return format!("--{}", field.key().replace('_', "-")),
     }
+    .to_owned()
 }
 
 /// `` `--flag`: message ``, or the bare message for a diagnostic without a field.
 pub fn describe(diagnostic: &Diagnostic, matches: &ArgMatches) -> String {
-    match diagnostic.field {
-        Some(field) => format!("`{}`: {}", flag(field, matches), diagnostic.message),
-        None => diagnostic.message.clone(),
+    match diagnostic.field() {
+        Some(field) => format!("`{}`: {}", flag(field, matches), diagnostic.message()),
+        None => diagnostic.message().to_owned(),
     }
 }
 
 /// Maps the flags to the core builder's options.
 pub fn spec(matches: &ArgMatches) -> Result<RotationSpec, Vec<Diagnostic>> {
     let text = |id: &str| matches.get_one::<String>(id).cloned();
-    // clap's possible values guarantee the names parse; the fallbacks are
-    // never taken.
+    // The CLI spells the names with `-` where the DSL has `_`; clap's
+    // possible values guarantee they parse, so the fallbacks are never taken.
+    let core_name = |s: String| s.replace('-', "_");
     let strategy = text(STRATEGY)
-        .and_then(|s| Strategy::from_name(&s))
+        .and_then(|s| Strategy::from_name(&core_name(s)))
         .unwrap_or(Strategy::SingleUser);
     let profile = text(PROFILE)
-        .and_then(|p| Profile::from_name(&p))
+        .and_then(|p| Profile::from_name(&core_name(p)))
         .unwrap_or_default();
     let mut builder = RotationSpec::builder(strategy)
         .profile(profile)
@@ -152,5 +156,5 @@ pub fn spec(matches: &ArgMatches) -> Result<RotationSpec, Vec<Diagnostic>> {
     if let Some(key) = text(SUPERUSER_KMS_KEY) {
         builder = builder.superuser_kms(key);
     }
-    builder.build().map_err(|e| e.diagnostics)
+    builder.build().map_err(|e| e.into_diagnostics())
 }

@@ -8,30 +8,12 @@
 use std::fmt;
 use std::ops::Range;
 
-/// Whether every byte of the string `s` matches `pattern`.
-///
-/// A macro rather than a function taking a predicate: the macro runs these
-/// parsers at opt-level 0 in a dev build, where a predicate costs two calls
-/// per byte (the closure and `u8::is_ascii_*`) and an iterator adapter one
-/// more. Here each byte is a pattern compare, with no call.
-macro_rules! all_bytes {
-    ($s:expr, $pattern:pat) => {{
-        let mut rest: &[u8] = $s.as_bytes();
-        loop {
-            match rest {
-                [] => break true,
-                [$pattern, tail @ ..] => rest = tail,
-                [_, ..] => break false,
-            }
-        }
-    }};
-}
-
 /// An AWS partition: a group of Regions with its own ARN prefix.
 ///
 /// The region patterns and DNS suffixes follow botocore's `endpoints.json`
 /// partition table, as summarised in the project's reference facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Partition {
     /// `aws`: the commercial Regions.
     Aws,
@@ -124,38 +106,20 @@ impl Partition {
     /// Whether `region` is a region name of this partition:
     /// `PREFIX-\w+-\d+` with the partition's prefix.
     pub fn has_region(self, region: &str) -> bool {
-        // Indexed loops: the macro runs this at opt-level 0.
-        let bytes = region.as_bytes();
         // `\w+-\d+` after the prefix and its `-`: split at the last `-`.
-        // A reverse loop, not `rfind('-')`: at opt-level 0 the searcher costs
-        // about 1.8k instructions per invocation (callgrind) over four regions.
-        let mut last_dash = bytes.len();
-        let mut i = bytes.len();
-        while i > 0 {
-            i -= 1;
-            if bytes[i] == b'-' {
-                last_dash = i;
-                break;
-            }
-        }
-        if last_dash + 1 >= bytes.len() || !all_bytes!(&region[last_dash + 1..], b'0'..=b'9') {
+        let Some((head, number)) = region.rsplit_once('-') else {
+            return false;
+        };
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
             return false;
         }
-        let prefixes = self.region_prefixes();
-        let mut p = 0;
-        while p < prefixes.len() {
-            let prefix = prefixes[p].as_bytes();
-            // PREFIX, `-`, a non-empty area, then the last `-`.
-            if prefix.len() + 1 < last_dash
-                && bytes.starts_with(prefix)
-                && bytes[prefix.len()] == b'-'
-                && all_bytes!(&region[prefix.len() + 1..last_dash], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
-            {
-                return true;
-            }
-            p += 1;
-        }
-        false
+        self.region_prefixes().iter().any(|prefix| {
+            head.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|area| {
+                    !area.is_empty() && area.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                })
+        })
     }
 
     /// The partition whose region pattern `region` matches, if any.
@@ -172,6 +136,7 @@ impl fmt::Display for Partition {
 
 /// What is wrong with an ARN or account id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ArnErrorKind {
     /// The text does not start with `arn:`.
     MissingPrefix,
@@ -204,12 +169,9 @@ pub enum ArnErrorKind {
 /// A rejected ARN or account id: what is wrong, where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArnError {
-    /// The kind of problem.
-    pub kind: ArnErrorKind,
-    /// Byte range of the offending part inside the parsed text.
-    pub range: Range<usize>,
-    /// What is wrong, in the project's message style.
-    pub message: String,
+    kind: ArnErrorKind,
+    range: Range<usize>,
+    message: String,
 }
 
 impl ArnError {
@@ -219,6 +181,18 @@ impl ArnError {
             range,
             message: message.into(),
         }
+    }
+    /// The kind of problem.
+    pub fn kind(&self) -> ArnErrorKind {
+        self.kind
+    }
+    /// Byte range of the offending part inside the parsed text.
+    pub fn range(&self) -> Range<usize> {
+        self.range.clone()
+    }
+    /// What is wrong, in the project's message style.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 
@@ -259,7 +233,7 @@ impl fmt::Display for AccountId {
 }
 
 fn check_account(text: &str, range: Range<usize>) -> Result<(), ArnError> {
-    if text.len() == 12 && all_bytes!(text, b'0'..=b'9') {
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(());
     }
     let what = if text.is_empty() {
@@ -351,8 +325,7 @@ impl Arn {
                 "ARN has an empty service field",
             ));
         }
-        // Any byte but an uppercase ASCII letter.
-        if !all_bytes!(service_text, ..b'A' | b'['..) {
+        if service_text.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(ArnError::new(
                 ArnErrorKind::ServiceCase,
                 service,
@@ -534,9 +507,7 @@ impl SecretArn {
         // `base` is the name the secret was created with, without the suffix.
         let (base, suffix) = match name.rsplit_once('-') {
             Some((base, "??????")) => (base, SecretSuffix::Wildcard),
-            Some((base, tail))
-                if tail.len() == 6 && all_bytes!(tail, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9') =>
-            {
+            Some((base, tail)) if tail.len() == 6 && tail.bytes().all(|b| b.is_ascii_alphanumeric()) => {
                 (base, SecretSuffix::Present)
             }
             _ => (name, SecretSuffix::Missing),
@@ -613,7 +584,10 @@ impl FunctionArn {
             Some((name, qualifier)) => (name, Some(qualifier)),
             None => (rest, None),
         };
-        let is_word = |s: &str| all_bytes!(s, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_');
+        let is_word = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
         if name.is_empty() || name.len() > 64 || !is_word(name) {
             return Err(ArnError::new(
                 ArnErrorKind::InvalidResourceName,
@@ -712,29 +686,15 @@ impl KmsKeyArn {
 
 /// `8-4-4-4-12` hex digits.
 fn is_uuid(id: &str) -> bool {
-    let bytes = id.as_bytes();
-    // The four dashes in place, and every byte a hex digit or a dash: one
-    // more dash would take a digit's place, so exactly four are allowed. One
-    // pass with a pattern per byte, no call, for opt-level 0 (see `all_bytes!`).
-    if bytes.len() != 36 || bytes[8] != b'-' || bytes[13] != b'-' || bytes[18] != b'-' || bytes[23] != b'-' {
-        return false;
-    }
-    let mut dashes = 0;
-    let mut rest = bytes;
-    while let [b, tail @ ..] = rest {
-        match b {
-            b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' => {}
-            b'-' => dashes += 1,
-            _ => return false,
-        }
-        rest = tail;
-    }
-    dashes == 4
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.len() == 5
+        && groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn is_multi_region_key_id(id: &str) -> bool {
     id.strip_prefix("mrk-")
-        .is_some_and(|hex| hex.len() == 32 && all_bytes!(hex, b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
+        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]

@@ -14,9 +14,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::documents::SECRETS_MANAGER_PRINCIPAL;
 use crate::policy::OrderedMap;
-use crate::render::Placeholder;
-use crate::rotation::{RotationSpec, SECRETS_MANAGER_PRINCIPAL};
+use crate::spec::Placeholder;
+use crate::spec::RotationSpec;
 
 /// Logical id of the execution role in the fragment.
 pub const ROLE_LOGICAL_ID: &str = "RotationFunctionExecutionRole";

@@ -1,6 +1,6 @@
-//! The core of rotation-policy: a typed IAM policy model, ARN and account
-//! validation, and the generator of the policies a Secrets Manager rotation
-//! Lambda function needs.
+//! The core of rotation-policy: the rotation options and their validation,
+//! the documents they yield, IAM's policy language, and (with the `analysis`
+//! feature) the linter and the access checker built on it.
 //!
 //! Every door of the project (the `rotation_policy!` macro, the runtime
 //! builder, the `rotation-policy` command) calls these functions; nothing is
@@ -21,6 +21,12 @@
 //! assert!(role_policy.contains("${SuperuserSecretArn}"));
 //! assert!(role_policy.contains("${KmsKeyArn}"));
 //! ```
+//!
+//! Modules, each with one job: [`spec`] (options, validation, diagnostics),
+//! `documents` (the statements a spec yields, as methods of
+//! [`RotationSpec`]), [`policy`] (IAM's policy language), [`mod@render`]
+//! (placeholders filled at run time), [`arn`] (ARNs and account ids), and
+//! with `analysis`: `catalog`, `lint`, `access`.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -30,25 +36,28 @@ pub mod access;
 pub mod arn;
 #[cfg(feature = "analysis")]
 pub mod catalog;
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 pub mod cloudformation;
+pub mod documents;
 #[cfg(feature = "analysis")]
 pub mod lint;
 pub mod policy;
-mod pretty;
 pub mod render;
-pub mod rotation;
+pub mod severity;
+pub mod spec;
 pub mod suggest;
-mod template;
 
 pub use arn::{
     AccountId, Arn, ArnError, ArnErrorKind, FunctionArn, KmsKeyArn, Partition, SecretArn, SecretSuffix,
 };
 pub use policy::{ConditionValue, Effect, OneOrMany, OrderedMap, PolicyDocument, Principal, Statement};
-pub use render::{render, Placeholder, RenderError, RenderProblem};
-pub use rotation::{
-    Diagnostic, DiagnosticKind, Field, Kms, Part, Profile, RotationSpec, RotationSpecBuilder, Severity, Slot,
-    SpecError, Strategy, Value,
+pub use render::{render, RenderError, RenderProblem};
+pub use severity::Severity;
+#[doc(hidden)]
+pub use spec::DslValue;
+pub use spec::{
+    Diagnostic, DiagnosticKind, Field, Kms, Part, Placeholder, Profile, RotationSpec, RotationSpecBuilder,
+    Slot, SpecError, Strategy,
 };
 
 /// The two policies of a rotation spec as JSON text: what the

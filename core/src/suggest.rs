@@ -25,6 +25,14 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, candidate)| candidate)
 }
 
+/// `; did you mean `candidate`?` for the [`closest`] candidate, or `""`:
+/// the tail of a message in rustc's voice.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
 /// Optimal-string-alignment distance: insertions, deletions, substitutions
 /// and adjacent transpositions each cost 1.
 pub fn edit_distance(a: &[u8], b: &[u8]) -> usize {

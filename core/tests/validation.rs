@@ -5,8 +5,8 @@
 use std::ops::Range;
 
 use rotation_policy_core::{
-    ArnErrorKind, Diagnostic, DiagnosticKind, Field, Kms, Part, Partition, RotationSpec, RotationSpecBuilder,
-    Severity, Strategy, Value,
+    ArnErrorKind, Diagnostic, DiagnosticKind, DslValue as Value, Field, Kms, Part, Partition, RotationSpec,
+    RotationSpecBuilder, Severity, Strategy,
 };
 
 const ACCOUNT: &str = "111122223333";
@@ -36,20 +36,20 @@ fn nth_span(text: &str, part: &str, n: usize) -> Range<usize> {
 /// The only error of a build that must fail with exactly one.
 fn single_error(builder: RotationSpecBuilder) -> Diagnostic {
     let err = builder.build().expect_err("the spec is invalid");
-    assert_eq!(err.diagnostics.len(), 1, "{:#?}", err.diagnostics);
-    let diagnostic = err.diagnostics.into_iter().next().expect("one diagnostic");
-    assert_eq!(diagnostic.severity, Severity::Error);
+    assert_eq!(err.diagnostics().len(), 1, "{:#?}", err.diagnostics());
+    let diagnostic = err.into_diagnostics().into_iter().next().expect("one diagnostic");
+    assert_eq!(diagnostic.severity(), Severity::Error);
     diagnostic
 }
 
 /// Asserts an invalid-value diagnostic on `field` with `kind` at `range`.
 fn assert_invalid(builder: RotationSpecBuilder, field: Field, kind: ArnErrorKind, range: Range<usize>) {
     let d = single_error(builder);
-    assert_eq!(d.kind, DiagnosticKind::InvalidValue(kind), "{d:#?}");
-    assert_eq!(d.field, Some(field), "{d:#?}");
-    assert_eq!(d.part, Part::Value, "{d:#?}");
-    assert_eq!(d.range, Some(range), "{d:#?}");
-    assert_eq!(d.related, None, "{d:#?}");
+    assert_eq!(d.kind(), DiagnosticKind::InvalidValue(kind), "{d:#?}");
+    assert_eq!(d.field(), Some(field), "{d:#?}");
+    assert_eq!(d.part(), Part::Value, "{d:#?}");
+    assert_eq!(d.range(), Some(range), "{d:#?}");
+    assert_eq!(d.related(), None, "{d:#?}");
 }
 
 fn single() -> RotationSpecBuilder {
@@ -253,18 +253,18 @@ fn every_partition_builds_when_consistent() {
 fn partition_mismatch() {
     let function = "arn:aws-cn:lambda:cn-north-1:111122223333:function:rotate";
     let d = single_error(single().secret(SECRET).function(function));
-    assert_eq!(d.kind, DiagnosticKind::PartitionMismatch);
-    assert_eq!(d.field, Some(Field::Function));
-    assert_eq!(d.related, Some(Field::Secret));
-    assert_eq!(d.part, Part::Value);
-    assert_eq!(d.range, Some(span(function, "aws-cn")));
+    assert_eq!(d.kind(), DiagnosticKind::PartitionMismatch);
+    assert_eq!(d.field(), Some(Field::Function));
+    assert_eq!(d.related(), Some(Field::Secret));
+    assert_eq!(d.part(), Part::Value);
+    assert_eq!(d.range(), Some(span(function, "aws-cn")));
 
     let key = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let d = single_error(single().function(FUNCTION).kms(Kms::Key(key.to_owned())));
-    assert_eq!(d.kind, DiagnosticKind::PartitionMismatch);
-    assert_eq!(d.field, Some(Field::Kms));
-    assert_eq!(d.related, Some(Field::Function));
-    assert_eq!(d.range, Some(span(key, "aws-us-gov")));
+    assert_eq!(d.kind(), DiagnosticKind::PartitionMismatch);
+    assert_eq!(d.field(), Some(Field::Kms));
+    assert_eq!(d.related(), Some(Field::Function));
+    assert_eq!(d.range(), Some(span(key, "aws-us-gov")));
 }
 
 #[test]
@@ -272,22 +272,22 @@ fn account_mismatch() {
     let function = "arn:aws:lambda:us-east-1:444455556666:function:rotate";
     // Against `account` when it is given.
     let d = single_error(single().account(ACCOUNT).secret(SECRET).function(function));
-    assert_eq!(d.kind, DiagnosticKind::AccountMismatch);
-    assert_eq!(d.field, Some(Field::Function));
-    assert_eq!(d.related, Some(Field::Account));
-    assert_eq!(d.range, Some(span(function, "444455556666")));
+    assert_eq!(d.kind(), DiagnosticKind::AccountMismatch);
+    assert_eq!(d.field(), Some(Field::Function));
+    assert_eq!(d.related(), Some(Field::Account));
+    assert_eq!(d.range(), Some(span(function, "444455556666")));
     // Against the first account-bound ARN otherwise.
     let d = single_error(single().secret(SECRET).function(function));
-    assert_eq!(d.kind, DiagnosticKind::AccountMismatch);
-    assert_eq!(d.field, Some(Field::Function));
-    assert_eq!(d.related, Some(Field::Secret));
+    assert_eq!(d.kind(), DiagnosticKind::AccountMismatch);
+    assert_eq!(d.field(), Some(Field::Function));
+    assert_eq!(d.related(), Some(Field::Secret));
     // The superuser secret is account-bound too.
     let superuser = "arn:aws:secretsmanager:us-east-1:444455556666:secret:admin-XyZ123";
     let d = single_error(alternating().account(ACCOUNT).superuser_secret(superuser));
-    assert_eq!(d.kind, DiagnosticKind::AccountMismatch);
-    assert_eq!(d.field, Some(Field::SuperuserSecret));
-    assert_eq!(d.related, Some(Field::Account));
-    assert_eq!(d.range, Some(nth_span(superuser, "444455556666", 0)));
+    assert_eq!(d.kind(), DiagnosticKind::AccountMismatch);
+    assert_eq!(d.field(), Some(Field::SuperuserSecret));
+    assert_eq!(d.related(), Some(Field::Account));
+    assert_eq!(d.range(), Some(nth_span(superuser, "444455556666", 0)));
 }
 
 #[test]
@@ -306,18 +306,18 @@ fn kms_key_may_live_in_another_account() {
 #[test]
 fn superuser_secret_same_as_secret() {
     let d = single_error(alternating().secret(SECRET).superuser_secret(SECRET));
-    assert_eq!(d.kind, DiagnosticKind::SuperuserSecretIsSecret);
-    assert_eq!(d.field, Some(Field::SuperuserSecret));
-    assert_eq!(d.related, Some(Field::Secret));
-    assert_eq!(d.part, Part::Value);
+    assert_eq!(d.kind(), DiagnosticKind::SuperuserSecretIsSecret);
+    assert_eq!(d.field(), Some(Field::SuperuserSecret));
+    assert_eq!(d.related(), Some(Field::Secret));
+    assert_eq!(d.part(), Part::Value);
 }
 
 #[test]
 fn superuser_kms_without_superuser_secret_for_single_user() {
     let d = single_error(single().superuser_kms(KEY));
-    assert_eq!(d.kind, DiagnosticKind::SuperuserKmsWithoutSuperuserSecret);
-    assert_eq!(d.field, Some(Field::SuperuserKms));
-    assert_eq!(d.related, Some(Field::SuperuserSecret));
+    assert_eq!(d.kind(), DiagnosticKind::SuperuserKmsWithoutSuperuserSecret);
+    assert_eq!(d.field(), Some(Field::SuperuserKms));
+    assert_eq!(d.related(), Some(Field::SuperuserSecret));
     // Alternating users always have a superuser secret (a placeholder if
     // not given); single user with one given is fine too.
     assert!(alternating().superuser_kms(KEY).build().is_ok());
@@ -331,19 +331,19 @@ fn superuser_kms_without_superuser_secret_for_single_user() {
 #[test]
 fn missing_strategy() {
     let d = single_error(RotationSpecBuilder::new().secret(SECRET));
-    assert_eq!(d.kind, DiagnosticKind::MissingKey);
-    assert_eq!(d.field, Some(Field::Strategy));
-    assert_eq!(d.part, Part::Key);
-    assert_eq!(d.range, None);
+    assert_eq!(d.kind(), DiagnosticKind::MissingKey);
+    assert_eq!(d.field(), Some(Field::Strategy));
+    assert_eq!(d.part(), Part::Key);
+    assert_eq!(d.range(), None);
 }
 
 #[test]
 fn set_unknown_key() {
     let mut builder = RotationSpecBuilder::new();
     let d = builder.set("kms_key", Value::Str(KEY)).expect_err("unknown key");
-    assert_eq!(d.kind, DiagnosticKind::UnknownKey);
-    assert_eq!(d.field, None);
-    assert_eq!(d.part, Part::Key);
+    assert_eq!(d.kind(), DiagnosticKind::UnknownKey);
+    assert_eq!(d.field(), None);
+    assert_eq!(d.part(), Part::Key);
 }
 
 #[test]
@@ -353,9 +353,9 @@ fn set_duplicate_key() {
     let d = builder
         .set("secret", Value::Str(SUPERUSER))
         .expect_err("duplicate key");
-    assert_eq!(d.kind, DiagnosticKind::DuplicateKey);
-    assert_eq!(d.field, Some(Field::Secret));
-    assert_eq!(d.part, Part::Key);
+    assert_eq!(d.kind(), DiagnosticKind::DuplicateKey);
+    assert_eq!(d.field(), Some(Field::Secret));
+    assert_eq!(d.part(), Part::Key);
     // An alias counts as its key.
     assert_eq!(
         builder.set("superuser_secret", Value::Str(SUPERUSER)),
@@ -364,8 +364,8 @@ fn set_duplicate_key() {
     let d = builder
         .set("separate_secret", Value::Str(SUPERUSER))
         .expect_err("duplicate through the alias");
-    assert_eq!(d.kind, DiagnosticKind::DuplicateKey);
-    assert_eq!(d.field, Some(Field::SuperuserSecret));
+    assert_eq!(d.kind(), DiagnosticKind::DuplicateKey);
+    assert_eq!(d.field(), Some(Field::SuperuserSecret));
 }
 
 #[test]
@@ -384,9 +384,9 @@ fn set_wrong_value_type() {
         let d = RotationSpecBuilder::new()
             .set(key, value)
             .expect_err("wrong value type");
-        assert_eq!(d.kind, DiagnosticKind::WrongValueType, "{key}");
-        assert_eq!(d.field, Some(field), "{key}");
-        assert_eq!(d.part, Part::Value, "{key}");
+        assert_eq!(d.kind(), DiagnosticKind::WrongValueType, "{key}");
+        assert_eq!(d.field(), Some(field), "{key}");
+        assert_eq!(d.part(), Part::Value, "{key}");
     }
 }
 
@@ -395,14 +395,14 @@ fn set_unknown_strategy_or_profile() {
     let d = RotationSpecBuilder::new()
         .set("strategy", Value::Ident("triple_user"))
         .expect_err("unknown strategy");
-    assert_eq!(d.kind, DiagnosticKind::UnknownValue);
-    assert_eq!(d.field, Some(Field::Strategy));
-    assert_eq!(d.part, Part::Value);
+    assert_eq!(d.kind(), DiagnosticKind::UnknownValue);
+    assert_eq!(d.field(), Some(Field::Strategy));
+    assert_eq!(d.part(), Part::Value);
     let d = RotationSpecBuilder::new()
         .set("profile", Value::Ident("aws_doc_2022"))
         .expect_err("unknown profile");
-    assert_eq!(d.kind, DiagnosticKind::UnknownValue);
-    assert_eq!(d.field, Some(Field::Profile));
+    assert_eq!(d.kind(), DiagnosticKind::UnknownValue);
+    assert_eq!(d.field(), Some(Field::Profile));
 }
 
 #[test]
@@ -457,9 +457,9 @@ fn all_problems_at_once() {
         .build()
         .expect_err("many problems");
     let found: Vec<(DiagnosticKind, Option<Field>, Option<Field>)> = err
-        .diagnostics
+        .diagnostics()
         .iter()
-        .map(|d| (d.kind, d.field, d.related))
+        .map(|d| (d.kind(), d.field(), d.related()))
         .collect();
     assert_eq!(
         found,
@@ -487,8 +487,8 @@ fn all_problems_at_once() {
             ),
         ]
     );
-    assert!(err.diagnostics.iter().all(|d| d.severity == Severity::Error));
-    assert_eq!(err.diagnostics[3].range, Some(span(SUPERUSER, "aws")));
+    assert!(err.diagnostics().iter().all(|d| d.severity() == Severity::Error));
+    assert_eq!(err.diagnostics()[3].range(), Some(span(SUPERUSER, "aws")));
 }
 
 #[test]
@@ -501,10 +501,10 @@ fn secret_without_suffix_is_a_warning() {
         .expect("a warning is not an error");
     let warnings = spec.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    assert_eq!(warnings[0].kind, DiagnosticKind::SecretSuffixMissing);
-    assert_eq!(warnings[0].severity, Severity::Warning);
-    assert_eq!(warnings[0].field, Some(Field::Secret));
-    assert_eq!(warnings[0].range, Some(span(partial, "secret:app-db")));
+    assert_eq!(warnings[0].kind(), DiagnosticKind::SecretSuffixMissing);
+    assert_eq!(warnings[0].severity(), Severity::Warning);
+    assert_eq!(warnings[0].field(), Some(Field::Secret));
+    assert_eq!(warnings[0].range(), Some(span(partial, "secret:app-db")));
     // The documented wildcard form and the full ARN warn about nothing.
     let wildcard = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-??????";
     let spec = single().secret(wildcard).build().expect("valid");

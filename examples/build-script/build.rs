@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         Err(error) => {
             // Every problem at once, one per line, as cargo shows build
             // script errors.
-            for diagnostic in &error.diagnostics {
+            for diagnostic in error.diagnostics() {
                 println!("cargo::error={diagnostic}");
             }
             return ExitCode::FAILURE;

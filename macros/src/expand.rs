@@ -39,29 +39,29 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
         match outcome {
             Ok(field) => set.push((field, index)),
             Err(diagnostic) => {
-                if let (Some(field), Part::Value) = (diagnostic.field, diagnostic.part) {
+                if let (Some(field), Part::Value) = (diagnostic.field(), diagnostic.part()) {
                     rejected.push(field);
                 }
                 errors.push((index, error_at(entry, &diagnostic)));
             }
         }
     }
-    let spec = builder.build().map_err(|e| e.diagnostics);
+    let spec = builder.build().map_err(|e| e.into_diagnostics());
     if let Err(diagnostics) = &spec {
         let follow_on = |d: &&Diagnostic| {
-            [d.field, d.related]
+            [d.field(), d.related()]
                 .iter()
                 .flatten()
                 .any(|f| rejected.contains(f))
         };
         for diagnostic in diagnostics.iter().filter(|d| !follow_on(d)) {
-            let entry = set.iter().find(|(f, _)| Some(*f) == diagnostic.field);
+            let entry = set.iter().find(|(f, _)| Some(*f) == diagnostic.field());
             errors.push(match entry {
                 Some(&(_, index)) => (index, error_at(&input.entries[index], diagnostic)),
                 // A missing key: the whole invocation is at fault.
                 None => (
                     usize::MAX,
-                    syn::Error::new(Span::call_site(), &diagnostic.message),
+                    syn::Error::new(Span::call_site(), diagnostic.message()),
                 ),
             });
         }
@@ -83,9 +83,9 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
     let policies = policies_tokens(&spec.resource_policy_json(), &spec.execution_role_policy_json())?;
     let mut items = track_env(input);
     for warning in spec.warnings() {
-        let entry = set.iter().find(|(f, _)| Some(*f) == warning.field);
+        let entry = set.iter().find(|(f, _)| Some(*f) == warning.field());
         let span = entry.map_or_else(Span::call_site, |&(_, i)| value_span(&input.entries[i], warning));
-        items.extend(warn(span, &warning.message));
+        items.extend(warn(span, warning.message()));
     }
     Ok(if items.is_empty() {
         policies
@@ -203,11 +203,11 @@ enum Read<'a> {
 }
 
 impl Read<'_> {
-    fn as_core(&self) -> rotation_policy_core::Value<'_> {
+    fn as_core(&self) -> rotation_policy_core::DslValue<'_> {
         match self {
-            Read::Str(s) => rotation_policy_core::Value::Str(s),
-            Read::Bool(b) => rotation_policy_core::Value::Bool(*b),
-            Read::Ident(i) => rotation_policy_core::Value::Ident(i),
+            Read::Str(s) => rotation_policy_core::DslValue::Str(s),
+            Read::Bool(b) => rotation_policy_core::DslValue::Bool(*b),
+            Read::Ident(i) => rotation_policy_core::DslValue::Ident(i),
         }
     }
 }
@@ -243,8 +243,8 @@ fn read_value(value: &Value) -> Result<Read<'_>, Unreadable<'_>> {
 
 /// The error for `diagnostic` on the token of `entry` it concerns.
 fn error_at(entry: &Entry, diagnostic: &Diagnostic) -> syn::Error {
-    let message = &diagnostic.message;
-    match (diagnostic.part, &entry.value) {
+    let message = &diagnostic.message();
+    match (diagnostic.part(), &entry.value) {
         (Part::Key, _) => syn::Error::new(entry.key.span(), message),
         (Part::Value, Value::Str { .. }) => syn::Error::new(value_span(entry, diagnostic), message),
         // Several tokens (`env!(..)`, an expression): underline them all.
@@ -255,7 +255,7 @@ fn error_at(entry: &Entry, diagnostic: &Diagnostic) -> syn::Error {
 /// The span of the value `diagnostic` is about: inside a string literal where
 /// possible, else the value's first token.
 fn value_span(entry: &Entry, diagnostic: &Diagnostic) -> Span {
-    match (entry.value.lit_str(), diagnostic.range.clone()) {
+    match (entry.value.lit_str(), diagnostic.range().clone()) {
         (Some(lit), Some(range)) => subspan(&lit, range).unwrap_or_else(|| lit.span()),
         (_, _) => entry
             .value

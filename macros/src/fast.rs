@@ -19,7 +19,7 @@
 //! two expansions).
 
 use proc_macro2::TokenStream;
-use rotation_policy_core::{RotationSpecBuilder, Value};
+use rotation_policy_core::{DslValue as Value, RotationSpecBuilder};
 
 use crate::expand::policies_tokens;
 

@@ -3,7 +3,7 @@
 
 use crate::catalog::{AccessLevel, Catalog};
 use crate::policy::{Effect, PolicyDocument};
-use crate::rotation::RotationSpec;
+use crate::spec::RotationSpec;
 
 use super::eval::{evaluate, Decision, Evaluation, NamedPolicy, PolicyKind, StatementRef};
 use super::request::Request;

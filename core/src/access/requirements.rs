@@ -17,9 +17,8 @@
 //!   `aws:SourceAccount` (the secret's account) and `aws:SourceArn` (the
 //!   secret).
 
-use crate::rotation::{
-    RotationSpec, Slot, KMS_ACTIONS_RECOMMENDED, SECRETS_MANAGER_PRINCIPAL, SECRET_ACTIONS,
-};
+use crate::documents::{KMS_ACTIONS_RECOMMENDED, SECRETS_MANAGER_PRINCIPAL, SECRET_ACTIONS};
+use crate::spec::{RotationSpec, Slot};
 
 use super::request::{Request, RequestPrincipal};
 

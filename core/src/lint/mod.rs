@@ -45,7 +45,8 @@ mod variable;
 use std::ops::Range;
 
 use crate::catalog::Catalog;
-pub use finding::{Check, Finding, Severity};
+pub use crate::severity::Severity;
+pub use finding::{Check, Finding};
 use reader::{Document, NodeId};
 
 /// Which kind of policy a document is; decides the element and `Sid` rules.

@@ -7,14 +7,18 @@
 //! array stays an array, and condition blocks keep the order they were read
 //! or built in.
 
-#[cfg(feature = "json")]
+mod json;
+
+pub(crate) use json::escape_into;
+
+#[cfg(feature = "serde")]
 use std::fmt;
 
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 use serde::ser::{SerializeMap, Serializer};
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// The only policy language version that supports policy variables.
@@ -22,15 +26,15 @@ pub const VERSION_2012_10_17: &str = "2012-10-17";
 
 /// An IAM policy document (identity-based or resource-based).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 // The JSON names are the fields' names in PascalCase: `Version`, `Id`, `Statement`.
-#[cfg_attr(feature = "json", serde(deny_unknown_fields, rename_all = "PascalCase"))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, rename_all = "PascalCase"))]
 pub struct PolicyDocument {
     /// `Version`: `2012-10-17` or `2008-10-17`.
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// `Id`: an optional identifier, used by resource policies.
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// `Statement`: one statement object or an array of them.
     pub statement: OneOrMany<Statement>,
@@ -38,35 +42,35 @@ pub struct PolicyDocument {
 
 /// One policy statement.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 // The JSON names are the fields' names in PascalCase: `Sid`, `NotAction`, ...
-#[cfg_attr(feature = "json", serde(deny_unknown_fields, rename_all = "PascalCase"))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, rename_all = "PascalCase"))]
 pub struct Statement {
     /// `Sid`: an optional statement id.
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub sid: Option<String>,
     /// `Effect`.
     pub effect: Effect,
     /// `Principal` (resource policies only).
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub principal: Option<Principal>,
     /// `NotPrincipal` (resource policies only).
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub not_principal: Option<Principal>,
     /// `Action`.
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub action: Option<OneOrMany<String>>,
     /// `NotAction`.
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub not_action: Option<OneOrMany<String>>,
     /// `Resource`.
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub resource: Option<OneOrMany<String>>,
     /// `NotResource`.
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub not_resource: Option<OneOrMany<String>>,
     /// `Condition`: operator -> condition key -> values.
-    #[cfg_attr(feature = "json", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub condition: Option<OrderedMap<OrderedMap<OneOrMany<ConditionValue>>>>,
 }
 
@@ -89,7 +93,7 @@ impl Statement {
 
 /// `Allow` or `Deny`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub enum Effect {
     /// Grants the actions.
     Allow,
@@ -99,8 +103,8 @@ pub enum Effect {
 
 /// A single value or an array of values; remembers which it was.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
-#[cfg_attr(feature = "json", serde(untagged))]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
 pub enum OneOrMany<T> {
     /// Written as a bare value.
     One(T),
@@ -128,7 +132,7 @@ pub enum Principal {
     Map(OrderedMap<OneOrMany<String>>),
 }
 
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 impl Serialize for Principal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -138,7 +142,7 @@ impl Serialize for Principal {
     }
 }
 
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for Principal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct PrincipalVisitor;
@@ -164,12 +168,12 @@ impl<'de> Deserialize<'de> for Principal {
 
 /// A condition value: IAM accepts strings, numbers and booleans.
 ///
-/// Non-exhaustive: the `Number` variant comes with the `json` feature, which
+/// Non-exhaustive: the `Number` variant comes with the `serde` feature, which
 /// another crate in the same build may turn on.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
-#[cfg_attr(feature = "json", serde(untagged))]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
 pub enum ConditionValue {
     /// A JSON string.
     String(String),
@@ -177,8 +181,8 @@ pub enum ConditionValue {
     Bool(bool),
     /// A JSON number (floats round-trip exactly: serde_json's `float_roundtrip`).
     /// Only policies read from JSON have numbers: the variant comes with the
-    /// `json` feature, which reads them.
-    #[cfg(feature = "json")]
+    /// `serde` feature, which reads them.
+    #[cfg(feature = "serde")]
     Number(serde_json::Number),
 }
 
@@ -218,7 +222,7 @@ impl<V> Default for OrderedMap<V> {
     }
 }
 
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 impl<V: Serialize> Serialize for OrderedMap<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
@@ -229,7 +233,7 @@ impl<V: Serialize> Serialize for OrderedMap<V> {
     }
 }
 
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MapVisitor<V>(std::marker::PhantomData<V>);
@@ -255,15 +259,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 
 impl PolicyDocument {
     /// Parses a policy document from JSON text.
-    #[cfg(feature = "json")]
+    #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<PolicyDocument, serde_json::Error> {
         serde_json::from_str(text)
-    }
-
-    /// Pretty-prints the document: 2-space indent, AWS's key order; the
-    /// same bytes as `serde_json::to_string_pretty`, written directly.
-    pub fn to_json_pretty(&self) -> String {
-        crate::pretty::to_json_pretty(self)
     }
 
     /// The statements, whichever form they were written in.
@@ -272,7 +270,7 @@ impl PolicyDocument {
     }
 }
 
-#[cfg(all(test, feature = "json"))]
+#[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
 

@@ -1,0 +1,133 @@
+//! The cross-field rules of a rotation spec, one named function each. Every
+//! rule pushes its diagnostics and returns nothing, so that `build` reports
+//! every problem at once.
+
+use super::diagnostic::{Diagnostic, DiagnosticKind, Part};
+use super::field::Field;
+use crate::arn::{AccountId, Arn, SecretArn, SecretSuffix};
+
+/// `strategy` has no default: single user and alternating users need
+/// different permissions.
+pub(super) fn check_strategy_given<T>(diagnostics: &mut Vec<Diagnostic>, strategy: Option<T>) {
+    if strategy.is_none() {
+        diagnostics.push(Diagnostic::error(
+            DiagnosticKind::MissingKey,
+            Some(Field::Strategy),
+            Part::Key,
+            format!("missing key `strategy`, expected {}", Field::Strategy.expected()),
+        ));
+    }
+}
+
+/// Every ARN in one partition: a role in one partition cannot be granted
+/// resources of another (IAM User Guide, "Identify AWS resources with Amazon
+/// Resource Names (ARNs)"). The first ARN given is the reference.
+pub(super) fn check_one_partition(diagnostics: &mut Vec<Diagnostic>, arns: &[(Field, &Arn)]) {
+    let Some(&(first_field, first)) = arns.first() else {
+        return;
+    };
+    for &(field, arn) in &arns[1..] {
+        if arn.partition() != first.partition() {
+            diagnostics.push(Diagnostic::cross(
+                DiagnosticKind::PartitionMismatch,
+                field,
+                first_field,
+                Some(arn.partition_range()),
+                format!(
+                    "`{field}` is in partition `{}` but `{first_field}` is in partition `{}`",
+                    arn.partition(),
+                    first.partition()
+                ),
+            ));
+        }
+    }
+}
+
+/// The secret, its superuser secret and the function belong to the account
+/// that Secrets Manager invokes the function for: `account` if given, else
+/// the first of them. A KMS key may live in another account (KMS Developer
+/// Guide, "Allowing users in other accounts to use a KMS key"), so keys are
+/// not compared.
+pub(super) fn check_one_account(
+    diagnostics: &mut Vec<Diagnostic>,
+    account: Option<&AccountId>,
+    arns: &[(Field, &Arn)],
+) {
+    let bound: Vec<(Field, &Arn)> = arns
+        .iter()
+        .copied()
+        .filter(|(f, _)| matches!(f, Field::Secret | Field::Function | Field::SuperuserSecret))
+        .collect();
+    let reference = match account {
+        Some(a) => Some((Field::Account, a.as_str())),
+        None => bound.first().map(|(f, a)| (*f, a.account())),
+    };
+    let Some((ref_field, ref_account)) = reference else {
+        return;
+    };
+    for &(field, arn) in bound.iter().filter(|(f, _)| *f != ref_field) {
+        if arn.account() != ref_account {
+            diagnostics.push(Diagnostic::cross(
+                DiagnosticKind::AccountMismatch,
+                field,
+                ref_field,
+                Some(arn.account_range()),
+                format!(
+                    "`{field}` is in account `{}` but `{ref_field}` is `{ref_account}`",
+                    arn.account()
+                ),
+            ));
+        }
+    }
+}
+
+/// The superuser secret holds other credentials than the rotated secret:
+/// the ones that update the rotated user (AWS page, "alternating users").
+pub(super) fn check_superuser_secret_is_not_secret(
+    diagnostics: &mut Vec<Diagnostic>,
+    secret: Option<&SecretArn>,
+    superuser_secret: Option<&SecretArn>,
+) {
+    if let (Some(s), Some(su)) = (secret, superuser_secret) {
+        if s.as_str() == su.as_str() {
+            diagnostics.push(Diagnostic::cross(
+                DiagnosticKind::SuperuserSecretIsSecret,
+                Field::SuperuserSecret,
+                Field::Secret,
+                None,
+                "`superuser_secret` is the same ARN as `secret`: the superuser secret holds other credentials, the ones that update the rotated user".to_owned(),
+            ));
+        }
+    }
+}
+
+/// `superuser_kms` decrypts the superuser secret: single user has none
+/// unless one is given.
+pub(super) fn check_superuser_kms_has_secret(diagnostics: &mut Vec<Diagnostic>, kms_without_secret: bool) {
+    if kms_without_secret {
+        diagnostics.push(Diagnostic::cross(
+            DiagnosticKind::SuperuserKmsWithoutSuperuserSecret,
+            Field::SuperuserKms,
+            Field::SuperuserSecret,
+            None,
+            "`superuser_kms` is set but there is no superuser secret for `single_user`: set `superuser_secret` or remove `superuser_kms`".to_owned(),
+        ));
+    }
+}
+
+/// A secret ARN without its 6-character suffix matches no secret: IAM
+/// compares the `Resource` literally, and Secrets Manager appends the suffix
+/// to every secret's ARN (Secrets Manager User Guide, "Resource: secret ARN").
+/// A warning: the policy is valid, just not useful.
+pub(super) fn check_secret_suffix(warnings: &mut Vec<Diagnostic>, field: Field, secret: Option<&SecretArn>) {
+    if let Some(s) = secret.filter(|s| s.suffix() == SecretSuffix::Missing) {
+        warnings.push(Diagnostic::warning(
+            DiagnosticKind::SecretSuffixMissing,
+            field,
+            s.arn().resource_range(),
+            format!(
+                "`{field}` has no 6-character suffix: IAM compares it literally and it matches no secret; use the full ARN or end it with `-??????`"
+            ),
+        ));
+    }
+}
