@@ -1,71 +1,10 @@
 //! `Action` and `NotAction`: service prefixes, action names, wildcards.
 
-use super::reader::{NodeId, Value};
-use super::statement::Stmt;
+use super::reader::{JsonValue, NodeId};
+use super::stmt::{Item, Resolved, Stmt};
 use super::{variable, Check, Ctx, Target};
-use crate::catalog::{wildcard_match, Action, Service};
+use crate::catalog::wildcard_match;
 use crate::suggest::closest;
-
-/// Expansions above this many actions are not used by the checks that need
-/// the statement's actions (they would say nothing useful about `ec2:*`).
-const EXPANSION_LIMIT: usize = 2_000;
-
-/// One string of `Action`/`NotAction`, resolved against the catalog.
-pub(super) struct Item<'d> {
-    pub node: NodeId,
-    pub text: &'d str,
-    pub resolved: Resolved,
-}
-
-/// What an action string names.
-pub(super) enum Resolved {
-    /// `*`: every action.
-    All,
-    /// One action.
-    One(&'static Service, &'static Action),
-    /// A wildcard pattern that matches some actions.
-    Pattern,
-    /// Invalid, or a variable: already reported.
-    Unknown,
-}
-
-/// The catalog actions the items name, or `None` when that is unknown or
-/// too broad.
-///
-/// With `skip_unknown`, invalid names (already reported) are left out instead
-/// of making the whole expansion unknown.
-pub(super) fn expand(
-    ctx: &Ctx<'_, '_>,
-    items: &[Item<'_>],
-    skip_unknown: bool,
-) -> Option<Vec<(&'static Service, &'static Action)>> {
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        match item.resolved {
-            Resolved::Unknown if skip_unknown => {}
-            Resolved::One(s, a) => out.push((s, a)),
-            Resolved::Pattern => {
-                let (service_pattern, name_pattern) = item.text.split_once(':')?;
-                let catalog: &'static crate::catalog::Catalog = ctx.catalog;
-                for service in catalog.services() {
-                    if !wildcard_match(service_pattern, service.prefix) {
-                        continue;
-                    }
-                    let matching = service
-                        .actions
-                        .iter()
-                        .filter(|a| wildcard_match(name_pattern, a.name));
-                    out.extend(matching.map(|a| (service, a)));
-                    if out.len() > EXPANSION_LIMIT {
-                        return None;
-                    }
-                }
-            }
-            Resolved::All | Resolved::Unknown => return None,
-        }
-    }
-    Some(out)
-}
 
 // An action is `service:ActionName`, case-insensitive, with `*` and `?`
 // wildcards; `*` alone is every action (IAM User Guide, "IAM JSON policy
@@ -77,7 +16,7 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
         (None, Some(id)) => (id, "NotAction"),
         (None, None) => return,
     };
-    if matches!(&ctx.node(id).value, Value::Array(r) if r.is_empty()) {
+    if matches!(&ctx.node(id).value, JsonValue::Array(r) if r.is_empty()) {
         ctx.emit(
             Check::EMPTY_ARRAY_ACTION,
             Target::Value(id),

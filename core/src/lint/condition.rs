@@ -1,8 +1,7 @@
 //! `Condition`: operators, keys, values and their types.
 
-use super::reader::{NodeId, Value};
-use super::resource::list_names;
-use super::statement::Stmt;
+use super::reader::{JsonValue, NodeId};
+use super::stmt::{list_names, Stmt};
 use super::{variable, Check, Ctx, Kind, Target};
 use crate::catalog::{ConditionKey, KeyType};
 use crate::suggest::closest;
@@ -126,7 +125,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     };
     let doc = ctx.doc;
     match &doc.node(cond).value {
-        Value::Object(r) if r.is_empty() => {
+        JsonValue::Object(r) if r.is_empty() => {
             ctx.emit(
                 Check::EMPTY_OBJECT_CONDITION,
                 Target::Value(cond),
@@ -134,7 +133,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
             );
             return;
         }
-        Value::Object(_) => {}
+        JsonValue::Object(_) => {}
         _ => {
             ctx.emit(
                 Check::DATA_TYPE_MISMATCH,
@@ -166,7 +165,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
         };
         operator_rules(ctx, block, name, op);
         match &doc.node(block).value {
-            Value::Object(r) if r.is_empty() => {
+            JsonValue::Object(r) if r.is_empty() => {
                 ctx.emit(
                     Check::EMPTY_OBJECT_CONDITION,
                     Target::Value(block),
@@ -174,7 +173,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
                 );
                 continue;
             }
-            Value::Object(_) => {}
+            JsonValue::Object(_) => {}
             _ => {
                 ctx.emit(
                     Check::DATA_TYPE_MISMATCH,
@@ -479,7 +478,7 @@ fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &
 fn check_values(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op_name: &str, op: Operator) -> usize {
     let doc = ctx.doc;
     let ids: Vec<NodeId> = match &doc.node(k).value {
-        Value::Array(r) => {
+        JsonValue::Array(r) => {
             if r.is_empty() {
                 ctx.emit(
                     Check::EMPTY_ARRAY_CONDITION,
@@ -490,7 +489,7 @@ fn check_values(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op_name: &str, op: 
             }
             r.clone().collect()
         }
-        Value::Object(_) | Value::Null => {
+        JsonValue::Object(_) | JsonValue::Null => {
             ctx.emit(
                 Check::DATA_TYPE_MISMATCH,
                 Target::Value(k),
@@ -507,9 +506,9 @@ fn check_values(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op_name: &str, op: 
     let mut count = 0;
     for &v in &ids {
         match &doc.node(v).value {
-            Value::String(_) => kinds.0 = true,
-            Value::Number(_) => kinds.1 = true,
-            Value::Bool(_) => kinds.2 = true,
+            JsonValue::String(_) => kinds.0 = true,
+            JsonValue::Number(_) => kinds.1 = true,
+            JsonValue::Bool(_) => kinds.2 = true,
             _ => {
                 ctx.emit(
                     Check::DATA_TYPE_MISMATCH,
@@ -550,13 +549,13 @@ fn check_values(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op_name: &str, op: 
 fn check_value(ctx: &mut Ctx<'_, '_>, v: NodeId, op_name: &str, op: Operator) {
     let node = ctx.node(v);
     let text: &str = match &node.value {
-        Value::String(s) => s,
-        Value::Number(n) => n,
-        Value::Bool(true) => "true",
-        Value::Bool(false) => "false",
+        JsonValue::String(s) => s,
+        JsonValue::Number(n) => n,
+        JsonValue::Bool(true) => "true",
+        JsonValue::Bool(false) => "false",
         _ => return,
     };
-    let is_string = matches!(node.value, Value::String(_));
+    let is_string = matches!(node.value, JsonValue::String(_));
     if is_string && text.contains("${") {
         if matches!(op.family, Family::String | Family::Arn) {
             variable::scan(ctx, v, text, variable::Place::Supported);

@@ -40,6 +40,7 @@ mod finding;
 pub mod reader;
 mod resource;
 mod statement;
+mod stmt;
 mod variable;
 
 use std::ops::Range;
@@ -178,7 +179,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             PolicyType::Identity => Kind::Identity,
             PolicyType::Resource => Kind::Resource,
             PolicyType::Auto => {
-                if statement::has_principal(doc) {
+                if stmt::has_principal(doc) {
                     Kind::Resource
                 } else {
                     Kind::Identity
@@ -217,8 +218,8 @@ impl<'d, 'a> Ctx<'d, 'a> {
     fn string_list(&mut self, id: NodeId, element: &str) -> Vec<(NodeId, &'d str)> {
         let doc = self.doc;
         match &doc.node(id).value {
-            reader::Value::String(s) => vec![(id, s.as_ref())],
-            reader::Value::Array(children) => {
+            reader::JsonValue::String(s) => vec![(id, s.as_ref())],
+            reader::JsonValue::Array(children) => {
                 let mut out = Vec::with_capacity(children.len());
                 for child in children.clone() {
                     match doc.node(child).as_str() {
@@ -316,7 +317,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             }
             let node = doc.node(id);
             let owned_key = matches!(node.key, Some(std::borrow::Cow::Owned(_)));
-            let owned_value = matches!(node.value, reader::Value::String(std::borrow::Cow::Owned(_)));
+            let owned_value = matches!(node.value, reader::JsonValue::String(std::borrow::Cow::Owned(_)));
             if !owned_key && !owned_value {
                 continue;
             }
@@ -324,7 +325,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 .key
                 .iter()
                 .chain(match &node.value {
-                    reader::Value::String(s) => Some(s),
+                    reader::JsonValue::String(s) => Some(s),
                     _ => None,
                 })
                 .flat_map(|s| s.chars())

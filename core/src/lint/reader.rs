@@ -28,7 +28,7 @@ const NO_PARENT: NodeId = NodeId::MAX;
 
 /// A JSON value's kind and content.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value<'a> {
+pub enum JsonValue<'a> {
     /// `null`
     Null,
     /// `true` or `false`
@@ -48,7 +48,7 @@ pub enum Value<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<'a> {
     /// The value.
-    pub value: Value<'a>,
+    pub value: JsonValue<'a>,
     /// The key, for a member of an object.
     pub key: Option<Cow<'a, str>>,
     /// Byte offset of the key's opening quote (members only; else the value's start).
@@ -63,7 +63,7 @@ impl Node<'_> {
     /// The value's string, if it is a string.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
-            Value::String(s) => Some(s),
+            JsonValue::String(s) => Some(s),
             _ => None,
         }
     }
@@ -71,12 +71,12 @@ impl Node<'_> {
     /// The JSON type name (`object`, `array`, `string`, ...), for messages.
     pub fn type_name(&self) -> &'static str {
         match self.value {
-            Value::Null => "null",
-            Value::Bool(_) => "boolean",
-            Value::Number(_) => "number",
-            Value::String(_) => "string",
-            Value::Array(_) => "array",
-            Value::Object(_) => "object",
+            JsonValue::Null => "null",
+            JsonValue::Bool(_) => "boolean",
+            JsonValue::Number(_) => "number",
+            JsonValue::String(_) => "string",
+            JsonValue::Array(_) => "array",
+            JsonValue::Object(_) => "object",
         }
     }
 }
@@ -160,7 +160,7 @@ impl<'a> Document<'a> {
     /// The ids of an array's elements or an object's members (empty for scalars).
     pub fn children(&self, id: NodeId) -> Range<NodeId> {
         match &self.node(id).value {
-            Value::Array(r) | Value::Object(r) => r.clone(),
+            JsonValue::Array(r) | JsonValue::Object(r) => r.clone(),
             _ => 0..0,
         }
     }
@@ -168,7 +168,7 @@ impl<'a> Document<'a> {
     /// The first member of object `id` whose key is exactly `key`.
     pub fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
         match &self.node(id).value {
-            Value::Object(r) => r.clone().find(|&c| self.node(c).key.as_deref() == Some(key)),
+            JsonValue::Object(r) => r.clone().find(|&c| self.node(c).key.as_deref() == Some(key)),
             _ => None,
         }
     }
@@ -228,7 +228,7 @@ impl<'a> Document<'a> {
 }
 
 static NULL_NODE: Node<'static> = Node {
-    value: Value::Null,
+    value: JsonValue::Null,
     key: None,
     key_start: 0,
     span: 0..0,
@@ -302,11 +302,11 @@ impl<'a> Reader<'a> {
         let value = match self.peek() {
             Some(b'{') => self.object()?,
             Some(b'[') => self.array()?,
-            Some(b'"') => Value::String(self.string()?),
-            Some(b't') => self.literal("true", Value::Bool(true))?,
-            Some(b'f') => self.literal("false", Value::Bool(false))?,
-            Some(b'n') => self.literal("null", Value::Null)?,
-            Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+            Some(b'"') => JsonValue::String(self.string()?),
+            Some(b't') => self.literal("true", JsonValue::Bool(true))?,
+            Some(b'f') => self.literal("false", JsonValue::Bool(false))?,
+            Some(b'n') => self.literal("null", JsonValue::Null)?,
+            Some(b'-' | b'0'..=b'9') => JsonValue::Number(self.number()?),
             _ => return Err(self.unexpected("a JSON value")),
         };
         Ok(Node {
@@ -318,7 +318,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, SyntaxError> {
+    fn literal(&mut self, word: &str, value: JsonValue<'a>) -> Result<JsonValue<'a>, SyntaxError> {
         if self.src.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
@@ -350,7 +350,7 @@ impl<'a> Reader<'a> {
         let start = offset32(self.nodes.len());
         for node in self.scratch.drain(mark..) {
             let id = offset32(self.nodes.len());
-            if let Value::Array(r) | Value::Object(r) = &node.value {
+            if let JsonValue::Array(r) | JsonValue::Object(r) = &node.value {
                 for child in r.clone() {
                     if let Some(c) = self.nodes.get_mut(child as usize) {
                         c.parent = id;
@@ -362,12 +362,12 @@ impl<'a> Reader<'a> {
         start..offset32(self.nodes.len())
     }
 
-    fn array(&mut self) -> Result<Value<'a>, SyntaxError> {
+    fn array(&mut self) -> Result<JsonValue<'a>, SyntaxError> {
         self.enter()?;
         let mark = self.scratch.len();
         self.skip_ws();
         if self.peek() == Some(b']') {
-            return Ok(Value::Array(self.close(mark)));
+            return Ok(JsonValue::Array(self.close(mark)));
         }
         loop {
             self.skip_ws();
@@ -376,18 +376,18 @@ impl<'a> Reader<'a> {
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
-                Some(b']') => return Ok(Value::Array(self.close(mark))),
+                Some(b']') => return Ok(JsonValue::Array(self.close(mark))),
                 _ => return Err(self.unexpected("`,` or `]`")),
             }
         }
     }
 
-    fn object(&mut self) -> Result<Value<'a>, SyntaxError> {
+    fn object(&mut self) -> Result<JsonValue<'a>, SyntaxError> {
         self.enter()?;
         let mark = self.scratch.len();
         self.skip_ws();
         if self.peek() == Some(b'}') {
-            return Ok(Value::Object(self.close(mark)));
+            return Ok(JsonValue::Object(self.close(mark)));
         }
         loop {
             self.skip_ws();
@@ -413,7 +413,7 @@ impl<'a> Reader<'a> {
                     let range = self.close(mark);
                     self.duplicates
                         .extend(duplicates.into_iter().map(|i| range.start + offset32(i)));
-                    return Ok(Value::Object(range));
+                    return Ok(JsonValue::Object(range));
                 }
                 _ => return Err(self.unexpected("`,` or `}`")),
             }
@@ -587,7 +587,7 @@ mod tests {
         let c = doc.get(inner, "c~d").expect("c~d");
         assert_eq!(doc.pointer(c), "/a~1b/1/c~0d");
         assert_eq!(doc.pointer(doc.root()), "");
-        assert_eq!(doc.node(c).value, Value::Bool(true));
+        assert_eq!(doc.node(c).value, JsonValue::Bool(true));
         assert_eq!(doc.node_at(doc.node(c).span.start as usize), c);
     }
 

@@ -3,9 +3,8 @@
 
 use std::borrow::Cow;
 
-use super::action::Resolved;
-use super::reader::{NodeId, Value};
-use super::statement::Stmt;
+use super::reader::{JsonValue, NodeId};
+use super::stmt::{list_names, Resolved, Stmt};
 use super::{has_wildcard, variable, Check, Ctx, Target};
 use crate::arn::Partition;
 use crate::catalog::{ResourceType, Service};
@@ -16,7 +15,7 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
         (None, Some(id)) => (id, "NotResource"),
         (None, None) => return,
     };
-    if matches!(&ctx.node(id).value, Value::Array(r) if r.is_empty()) {
+    if matches!(&ctx.node(id).value, JsonValue::Array(r) if r.is_empty()) {
         ctx.emit(
             Check::EMPTY_ARRAY_RESOURCE,
             Target::Value(id),
@@ -355,15 +354,6 @@ fn kms_alias_as_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &
         ),
     );
     true
-}
-
-/// `` `svc:A`, `svc:B` and 3 more `` for messages.
-pub(super) fn list_names(prefix: &str, names: &[&str]) -> String {
-    let shown: Vec<String> = names.iter().take(4).map(|n| format!("`{prefix}:{n}`")).collect();
-    match names.len().saturating_sub(4) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
-    }
 }
 
 // An action authorizes against the resource types the Service Authorization

@@ -1,11 +1,10 @@
 //! Document and statement structure: elements, `Version`, `Sid`, `Effect`,
 //! `Principal`, statement-level security checks and the size quota.
 
-use std::cell::OnceCell;
-
-use super::reader::{Document, NodeId, Value};
+use super::reader::{Document, JsonValue, NodeId};
+use super::stmt::Stmt;
 use super::{action, condition, resource, variable, Check, Ctx, Kind, Target};
-use crate::catalog::{wildcard_match, Action, Service};
+use crate::catalog::wildcard_match;
 use crate::suggest::closest;
 
 const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
@@ -21,79 +20,6 @@ const STATEMENT_ELEMENTS: [&str; 9] = [
     "Condition",
 ];
 const PRINCIPAL_KEYS: [&str; 4] = ["AWS", "Federated", "Service", "CanonicalUser"];
-
-/// A statement's elements, found once and shared by the checks.
-pub(super) struct Stmt<'d> {
-    pub id: NodeId,
-    pub allow: bool,
-    pub principal: Option<NodeId>,
-    pub not_principal: Option<NodeId>,
-    pub action: Option<NodeId>,
-    pub not_action: Option<NodeId>,
-    pub resource: Option<NodeId>,
-    pub not_resource: Option<NodeId>,
-    pub condition: Option<NodeId>,
-    /// The strings of `Action` (or of `NotAction` when there is no `Action`).
-    pub actions: Vec<action::Item<'d>>,
-    /// The strings of `Resource` or `NotResource`.
-    pub resources: Vec<(NodeId, &'d str)>,
-    expanded: OnceCell<Option<Vec<(&'static Service, &'static Action)>>>,
-}
-
-impl Stmt<'_> {
-    /// Every catalog action `Action` names, wildcards expanded; `None` when
-    /// that is unknown or too broad to be useful (`NotAction`, `*`, unknown
-    /// names, more than a few thousand actions).
-    pub fn expanded_actions(&self, ctx: &Ctx<'_, '_>) -> Option<&[(&'static Service, &'static Action)]> {
-        self.expanded
-            .get_or_init(|| {
-                self.action?;
-                action::expand(ctx, &self.actions, false)
-            })
-            .as_deref()
-    }
-
-    /// Like [`Stmt::expanded_actions`], but leaving out invalid names.
-    pub fn known_actions(&self, ctx: &Ctx<'_, '_>) -> Option<Vec<(&'static Service, &'static Action)>> {
-        self.action?;
-        action::expand(ctx, &self.actions, true)
-    }
-
-    /// The condition keys the statement's `Condition` names (any operator).
-    pub fn condition_keys<'d>(&self, ctx: &Ctx<'d, '_>) -> Vec<&'d str> {
-        let mut keys = Vec::new();
-        if let Some(cond) = self.condition {
-            for op in ctx.doc.children(cond) {
-                for key in ctx.doc.children(op) {
-                    if let Some(k) = ctx.node(key).key.as_deref() {
-                        keys.push(k);
-                    }
-                }
-            }
-        }
-        keys
-    }
-}
-
-/// The statement objects of a document (`Statement` as object or array).
-fn statements(doc: &Document<'_>) -> Vec<NodeId> {
-    let Some(st) = doc.get(doc.root(), "Statement") else {
-        return Vec::new();
-    };
-    match &doc.node(st).value {
-        Value::Object(_) => vec![st],
-        Value::Array(r) => r.clone().collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Whether any statement has `Principal` or `NotPrincipal` (what `auto`
-/// takes for a resource policy).
-pub(super) fn has_principal(doc: &Document<'_>) -> bool {
-    statements(doc)
-        .into_iter()
-        .any(|s| doc.get(s, "Principal").is_some() || doc.get(s, "NotPrincipal").is_some())
-}
 
 fn unknown_element(ctx: &mut Ctx<'_, '_>, member: NodeId, known: &[&str], place: &str) {
     let key = ctx.node(member).key.as_deref().unwrap_or_default();
@@ -123,7 +49,7 @@ fn unknown_element(ctx: &mut Ctx<'_, '_>, member: NodeId, known: &[&str], place:
 pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
     let doc = ctx.doc;
     let root = doc.root();
-    if !matches!(doc.node(root).value, Value::Object(_)) {
+    if !matches!(doc.node(root).value, JsonValue::Object(_)) {
         ctx.emit(
             Check::DATA_TYPE_MISMATCH,
             Target::Value(root),
@@ -182,8 +108,8 @@ pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
         return;
     };
     let ids: Vec<NodeId> = match &doc.node(st).value {
-        Value::Object(_) => vec![st],
-        Value::Array(r) if r.is_empty() => {
+        JsonValue::Object(_) => vec![st],
+        JsonValue::Array(r) if r.is_empty() => {
             ctx.emit(
                 Check::MISSING_STATEMENT,
                 Target::Value(st),
@@ -191,7 +117,7 @@ pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
             );
             Vec::new()
         }
-        Value::Array(r) => r.clone().collect(),
+        JsonValue::Array(r) => r.clone().collect(),
         _ => {
             ctx.emit(
                 Check::DATA_TYPE_MISMATCH,
@@ -207,7 +133,7 @@ pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
     let mut sids: Vec<(NodeId, &str)> = Vec::new();
     let mut objects = Vec::with_capacity(ids.len());
     for id in ids {
-        if !matches!(doc.node(id).value, Value::Object(_)) {
+        if !matches!(doc.node(id).value, JsonValue::Object(_)) {
             ctx.emit(
                 Check::DATA_TYPE_MISMATCH,
                 Target::Value(id),
@@ -274,7 +200,7 @@ fn redundant_statements(ctx: &mut Ctx<'_, '_>, statements: &[NodeId]) {
 fn same_value(doc: &Document<'_>, a: NodeId, b: NodeId, ignore_sid: bool) -> bool {
     let (na, nb) = (doc.node(a), doc.node(b));
     match (&na.value, &nb.value) {
-        (Value::Object(ra), Value::Object(rb)) => {
+        (JsonValue::Object(ra), JsonValue::Object(rb)) => {
             let members = |r: &std::ops::Range<NodeId>| {
                 r.clone()
                     .filter(move |&m| !(ignore_sid && doc.node(m).key.as_deref() == Some("Sid")))
@@ -287,7 +213,7 @@ fn same_value(doc: &Document<'_>, a: NodeId, b: NodeId, ignore_sid: bool) -> boo
                         .is_some_and(|y| same_value(doc, x, y, false))
                 })
         }
-        (Value::Array(ra), Value::Array(rb)) => {
+        (JsonValue::Array(ra), JsonValue::Array(rb)) => {
             ra.len() == rb.len()
                 && ra
                     .clone()
@@ -340,20 +266,7 @@ fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) {
         }
     }
     let get = |k: &str| doc.get(id, k);
-    let mut stmt = Stmt {
-        id,
-        allow: false,
-        principal: get("Principal"),
-        not_principal: get("NotPrincipal"),
-        action: get("Action"),
-        not_action: get("NotAction"),
-        resource: get("Resource"),
-        not_resource: get("NotResource"),
-        condition: get("Condition"),
-        actions: Vec::new(),
-        resources: Vec::new(),
-        expanded: OnceCell::new(),
-    };
+    let mut stmt = Stmt::new(doc, id);
     if let Some(sid) = get("Sid") {
         check_sid(ctx, sid);
     }
@@ -563,13 +476,13 @@ fn check_principals(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
 fn check_principal_value(ctx: &mut Ctx<'_, '_>, id: NodeId) {
     let doc = ctx.doc;
     match &doc.node(id).value {
-        Value::String(s) if s == "*" => {}
-        Value::Object(members) if members.is_empty() => ctx.emit(
+        JsonValue::String(s) if s == "*" => {}
+        JsonValue::Object(members) if members.is_empty() => ctx.emit(
             Check::EMPTY_OBJECT_PRINCIPAL,
             Target::Value(id),
             "`Principal` is an empty object: the statement applies to no one".to_owned(),
         ),
-        Value::Object(members) => {
+        JsonValue::Object(members) => {
             for member in members.clone() {
                 let key = doc.node(member).key.as_deref().unwrap_or_default();
                 if !PRINCIPAL_KEYS.contains(&key) {
@@ -585,7 +498,7 @@ fn check_principal_value(ctx: &mut Ctx<'_, '_>, id: NodeId) {
                     );
                     continue;
                 }
-                if matches!(&doc.node(member).value, Value::Array(r) if r.is_empty()) {
+                if matches!(&doc.node(member).value, JsonValue::Array(r) if r.is_empty()) {
                     ctx.emit(
                         Check::EMPTY_ARRAY_PRINCIPAL,
                         Target::Value(member),
@@ -621,7 +534,7 @@ fn check_principal_value(ctx: &mut Ctx<'_, '_>, id: NodeId) {
                 }
             }
         }
-        Value::String(s) => ctx.emit(
+        JsonValue::String(s) => ctx.emit(
             Check::INVALID_PRINCIPAL_FORMAT,
             Target::Value(id),
             format!(
@@ -713,10 +626,10 @@ fn lambda_invoke_open(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     let doc = ctx.doc;
     let principal_any = match stmt.principal {
         Some(p) => match &doc.node(p).value {
-            Value::String(s) => s == "*",
-            Value::Object(_) => doc.get(p, "AWS").is_some_and(|aws| match &doc.node(aws).value {
-                Value::String(s) => s == "*",
-                Value::Array(r) => r.clone().any(|c| doc.node(c).as_str() == Some("*")),
+            JsonValue::String(s) => s == "*",
+            JsonValue::Object(_) => doc.get(p, "AWS").is_some_and(|aws| match &doc.node(aws).value {
+                JsonValue::String(s) => s == "*",
+                JsonValue::Array(r) => r.clone().any(|c| doc.node(c).as_str() == Some("*")),
                 _ => false,
             }),
             _ => false,
