@@ -6,13 +6,21 @@
 //! (resource policies only) and every condition match. Actions compare
 //! case-insensitively with `*`/`?` wildcards; resources case-sensitively,
 //! with wildcards and policy variables.
+//!
+//! Where AWS documents no outcome (a single-valued operator on a multivalued
+//! key, a variable before an ARN's resource part, a service principal in the
+//! wrong case), a part of a statement is *unknown*, and the evaluator takes
+//! the answer that never says "allowed" where AWS might deny: an `Allow`
+//! whose match is unknown does not apply, a `Deny` whose match is unknown
+//! does.
 
-use crate::catalog::wildcard_match;
-use crate::policy::{Effect, PolicyDocument, Principal, Statement};
+use crate::policy::condition::Truth;
+use crate::policy::variable::{resolve, Place, Unresolved};
+use crate::policy::wildcard;
+use crate::policy::{Effect, PolicyDocument, Principal, Statement, VERSION_2012_10_17};
 
-use super::condition::{self, like_match, ConditionFailure};
+use super::condition::{self, ConditionOutcome};
 use super::request::{Request, RequestPrincipal};
-use super::variables::substitute;
 
 /// What kind of policy a document is, which decides who it applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,12 +94,20 @@ pub enum Match {
     /// The principal does not match (resource policies).
     Principal,
     /// A condition failed.
-    Condition(ConditionFailure),
+    Condition(ConditionOutcome),
+    /// Nothing failed, but whether the statement applies is not documented:
+    /// the reason says which part.
+    Unknown(String),
 }
 
 /// Whether `statement` applies to `request`, and if not, the first reason.
-pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Request) -> Match {
-    let action_hit = |patterns: &[String]| patterns.iter().any(|p| wildcard_match(p, &request.action));
+/// `variables`: the policy has `"Version": "2012-10-17"`.
+pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Request, variables: bool) -> Match {
+    let action_hit = |patterns: &[String]| {
+        patterns
+            .iter()
+            .any(|p| wildcard::matches_ignore_case(p, &request.action))
+    };
     let action_ok = match (&statement.action, &statement.not_action) {
         (Some(a), _) => action_hit(a.as_slice()),
         (None, Some(na)) => !action_hit(na.as_slice()),
@@ -100,74 +116,144 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
     if !action_ok {
         return Match::Action;
     }
-    let resource_hit = |patterns: &[String]| patterns.iter().any(|p| resource_matches(p, request));
-    let resource_ok = match (&statement.resource, &statement.not_resource) {
-        (Some(r), _) => resource_hit(r.as_slice()),
-        (None, Some(nr)) => !resource_hit(nr.as_slice()),
-        // Key policies name no resource: the key is the policy's resource.
-        (None, None) => kind == PolicyKind::KeyPolicy,
+    let mut unknown: Option<String> = None;
+    let resource_hit = |patterns: &[String]| {
+        let truths = patterns.iter().map(|p| resource_matches(p, request, variables));
+        truths.fold(Truth::False, |acc, t| match (acc, t) {
+            (Truth::True, _) | (_, Truth::True) => Truth::True,
+            (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
+            _ => Truth::False,
+        })
     };
-    if !resource_ok {
-        return Match::Resource;
+    let resource = match (&statement.resource, &statement.not_resource) {
+        (Some(r), _) => resource_hit(r.as_slice()),
+        (None, Some(nr)) => match resource_hit(nr.as_slice()) {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        },
+        // Key policies name no resource: the key is the policy's resource.
+        (None, None) => Truth::from_applies(kind == PolicyKind::KeyPolicy),
+    };
+    match resource {
+        Truth::False => return Match::Resource,
+        Truth::Unknown => {
+            unknown.get_or_insert_with(|| {
+                "its `Resource` has a policy variable before the ARN's resource part (after the fifth colon), where AWS documents none".to_owned()
+            });
+        }
+        Truth::True => {}
     }
     if kind != PolicyKind::Identity {
-        let principal_ok = match (&statement.principal, &statement.not_principal) {
+        let principal = match (&statement.principal, &statement.not_principal) {
             (Some(p), _) => principal_matches(p, request),
-            (None, Some(np)) => !principal_matches(np, request),
-            (None, None) => false,
+            (None, Some(np)) => match principal_matches(np, request) {
+                Truth::True => Truth::False,
+                Truth::False => Truth::True,
+                Truth::Unknown => Truth::Unknown,
+            },
+            (None, None) => Truth::False,
         };
-        if !principal_ok {
-            return Match::Principal;
+        match principal {
+            Truth::False => return Match::Principal,
+            Truth::Unknown => {
+                unknown.get_or_insert_with(|| {
+                    "its `Principal` names the service in other letter case than AWS's lowercase service principal; AWS does not document whether that matches".to_owned()
+                });
+            }
+            Truth::True => {}
         }
     }
     if let Some(block) = &statement.condition {
         for (operator, keys) in block.iter() {
             for (key, values) in keys.iter() {
-                if let Err(failure) = condition::evaluate(operator, key, values.as_slice(), request) {
-                    return Match::Condition(failure);
+                let outcome = condition::evaluate(operator, key, values.as_slice(), request, variables);
+                match outcome.truth {
+                    Truth::True => {}
+                    Truth::False => return Match::Condition(outcome),
+                    Truth::Unknown => {
+                        unknown.get_or_insert_with(|| {
+                            format!(
+                                "its condition `{}` on `{}` has no documented outcome: {}",
+                                outcome.operator, outcome.key, outcome.reason
+                            )
+                        });
+                    }
                 }
             }
         }
     }
-    Match::Applies
+    match unknown {
+        Some(reason) => Match::Unknown(reason),
+        None => Match::Applies,
+    }
+}
+
+trait FromApplies {
+    fn from_applies(b: bool) -> Self;
+}
+
+impl FromApplies for Truth {
+    fn from_applies(b: bool) -> Truth {
+        if b {
+            Truth::True
+        } else {
+            Truth::False
+        }
+    }
 }
 
 /// A `Resource` pattern against the request's resource: policy variables
-/// substituted, `*` and `?` wildcards, case-sensitive.
-fn resource_matches(pattern: &str, request: &Request) -> bool {
+/// substituted in the ARN's resource part, `*` and `?` wildcards,
+/// case-sensitive.
+fn resource_matches(pattern: &str, request: &Request, variables: bool) -> Truth {
     if pattern == "*" {
-        return true;
+        return Truth::True;
     }
-    match substitute(pattern, request) {
-        Some(pattern) => like_match(&pattern, &request.resource),
-        None => false,
+    let lookup = |k: &str| request.context_values(k);
+    match resolve(pattern, Place::Arn, variables, &lookup) {
+        Ok(pattern) => Truth::from_applies(pattern.matches(&request.resource)),
+        Err(Unresolved::NoValue) => Truth::False,
+        Err(Unresolved::Undefined) => Truth::Unknown,
     }
 }
 
 /// A `Principal` element against the request's caller. `"*"` and
 /// `{"AWS": "*"}` match everyone; an account id or `arn:...:iam::ACCOUNT:root`
-/// matches every principal of that account; a role ARN matches the role; a
-/// service name matches that service.
-pub fn principal_matches(principal: &Principal, request: &Request) -> bool {
+/// matches every principal of that account (which only delegates: see
+/// [`evaluate`]); a role ARN matches the role; a service principal matches
+/// that service. Service principals are lowercase in AWS's documentation
+/// (Access Analyzer's `INVALID_SERVICE_PRINCIPAL_FORMAT`: "in all lowercase
+/// letters"); whether another case matches is not documented: unknown.
+pub fn principal_matches(principal: &Principal, request: &Request) -> Truth {
     let map = match principal {
-        Principal::Any => return true,
+        Principal::Any => return Truth::True,
         Principal::Map(map) => map,
     };
-    map.iter().any(|(kind, values)| {
-        values
-            .as_slice()
-            .iter()
-            .any(|value| match (kind, &request.principal) {
-                ("AWS", _) if value == "*" => true,
-                ("AWS", RequestPrincipal::Role { arn, account }) => {
+    let mut out = Truth::False;
+    for (kind, values) in map.iter() {
+        for value in values.as_slice() {
+            let truth = match (kind, &request.principal) {
+                ("AWS", _) if value == "*" => Truth::True,
+                ("AWS", RequestPrincipal::Role { arn, account }) => Truth::from_applies(
                     value == account
                         || account_root(value).is_some_and(|a| a == account)
-                        || arn.as_deref().is_some_and(|arn| arn == value)
+                        || arn.as_deref().is_some_and(|arn| arn == value),
+                ),
+                ("Service", RequestPrincipal::Service(name)) if value == name => Truth::True,
+                ("Service", RequestPrincipal::Service(name)) if value.eq_ignore_ascii_case(name) => {
+                    Truth::Unknown
                 }
-                ("Service", RequestPrincipal::Service(name)) => value.eq_ignore_ascii_case(name),
-                _ => false,
-            })
-    })
+                _ => Truth::False,
+            };
+            match truth {
+                Truth::True => return Truth::True,
+                Truth::Unknown => out = Truth::Unknown,
+                Truth::False => {}
+            }
+        }
+    }
+    out
 }
 
 /// The account of `arn:PARTITION:iam::ACCOUNT:root`, read with the ARN parser.
@@ -213,93 +299,151 @@ pub struct Evaluation {
     pub reason: Option<String>,
 }
 
-/// Evaluates `request` against `policies`.
+/// The account a request's resource belongs to: the account field of its
+/// ARN; `None` for `*` and for ARNs without an account (S3 buckets), which
+/// count as the caller's.
+fn resource_account(request: &Request) -> Option<&str> {
+    let fields: Vec<&str> = request.resource.splitn(6, ':').collect();
+    fields
+        .get(4)
+        .copied()
+        .filter(|a| fields.len() == 6 && !a.is_empty())
+}
+
+/// Evaluates `request` against `policies` (IAM User Guide, "Policy
+/// evaluation logic", "Cross-account policy evaluation logic"; KMS
+/// Developer Guide, "Key policies in AWS KMS").
 ///
-/// Identity policies apply to role requests only; resource and key policies
-/// apply to the principals they name. For a KMS request, when a key policy
-/// is given, it must allow the role itself or allow the account (delegating
-/// to IAM, which then needs an identity `Allow`) — KMS Developer Guide,
-/// "Key policies in AWS KMS". Otherwise an `Allow` in any policy suffices
-/// (same-account access).
+/// - A `Deny` that applies in any applicable policy denies.
+/// - Identity policies apply to role requests only; resource and key
+///   policies to the principals they name.
+/// - Same account: an identity `Allow`, or a resource-policy `Allow` naming
+///   the role (or `*`), allows. A resource-policy `Allow` that names only the
+///   account (`arn:aws:iam::ACCOUNT:root` or the bare id) "delegates
+///   authority to the account": it grants nothing by itself, the role still
+///   needs an identity `Allow`.
+/// - Another account: both an identity `Allow` and a resource-policy
+///   `Allow` (to the role or its account) are needed.
+/// - KMS, when the key policy is given: it must allow the role, or allow the
+///   account and so delegate to IAM; "Without this permission, IAM policies
+///   that allow access to the key are ineffective". Across accounts "Neither
+///   the key policy nor the IAM policy alone is sufficient". Without the key
+///   policy, the key's default policy (which delegates to the account) is
+///   assumed: an identity `Allow` suffices.
 pub fn evaluate(request: &Request, policies: &[NamedPolicy<'_>]) -> Evaluation {
     let is_role = matches!(request.principal, RequestPrincipal::Role { .. });
     let applicable = |p: &&NamedPolicy<'_>| p.kind != PolicyKind::Identity || is_role;
     let mut near_miss: Option<(StatementRef, Match)> = None;
-    let mut allow: Option<StatementRef> = None;
     let mut identity_allow: Option<StatementRef> = None;
+    // Resource (and key) policy grants: to the caller directly, or to its
+    // account only.
+    let mut direct_allow: Option<StatementRef> = None;
+    let mut delegating_allow: Option<StatementRef> = None;
     let mut key_policy_seen = false;
-    let mut key_allows_role = false;
-    let mut key_delegates = false;
 
     for policy in policies.iter().filter(applicable) {
         if policy.kind == PolicyKind::KeyPolicy {
             key_policy_seen = true;
         }
+        let variables = policy.document.version.as_deref() == Some(VERSION_2012_10_17);
         for (index, statement) in policy.document.statements().iter().enumerate() {
             let reference = || StatementRef::new(policy.name, policy.document, index);
-            let outcome = statement_match(statement, policy.kind, request);
-            if outcome != Match::Applies {
-                // Remember the first statement that covered the action but
-                // failed later, to explain an implicit deny.
-                let relevant = statement.effect == Effect::Allow && outcome != Match::Action;
-                if relevant && near_miss.is_none() {
-                    near_miss = Some((reference(), outcome));
-                }
-                continue;
-            }
-            match statement.effect {
-                Effect::Deny => {
+            let outcome = statement_match(statement, policy.kind, request, variables);
+            match (statement.effect, &outcome) {
+                (Effect::Deny, Match::Applies) => {
                     return Evaluation {
                         decision: Decision::ExplicitDeny,
                         statement: Some(reference()),
                         reason: Some(format!("denied explicitly by {}", reference())),
                     }
                 }
-                Effect::Allow => {
-                    if policy.kind == PolicyKind::KeyPolicy {
-                        if delegates_to_account(statement, request) {
-                            key_delegates = true;
-                        } else {
-                            key_allows_role = true;
-                            allow.get_or_insert_with(reference);
-                        }
-                    } else {
-                        if policy.kind == PolicyKind::Identity {
-                            identity_allow.get_or_insert_with(reference);
-                        }
-                        allow.get_or_insert_with(reference);
+                (Effect::Deny, Match::Unknown(why)) => {
+                    return Evaluation {
+                        decision: Decision::ExplicitDeny,
+                        statement: Some(reference()),
+                        reason: Some(format!("{} may deny it, and is taken to: {why}", reference())),
                     }
                 }
+                (Effect::Allow, Match::Applies) => {
+                    let slot = match policy.kind {
+                        PolicyKind::Identity => &mut identity_allow,
+                        _ if delegates_to_account(statement, request) => &mut delegating_allow,
+                        _ => &mut direct_allow,
+                    };
+                    slot.get_or_insert_with(reference);
+                }
+                (Effect::Allow, _) => {
+                    // Remember the first statement that covered the action but
+                    // failed later, to explain an implicit deny.
+                    if outcome != Match::Action && near_miss.is_none() {
+                        near_miss = Some((reference(), outcome));
+                    }
+                }
+                (Effect::Deny, _) => {}
             }
         }
     }
 
-    let kms_request = request.is_service("kms");
-    if kms_request && key_policy_seen && is_role {
-        if key_allows_role {
-            return allowed(allow);
-        }
-        if key_delegates {
-            if let Some(reference) = identity_allow {
-                return allowed(Some(reference));
-            }
-            return denied(
-                near_miss,
-                "the key policy delegates to IAM, but no identity policy statement allows it",
-            );
-        }
-        return Evaluation {
-            decision: Decision::ImplicitDeny,
-            statement: None,
-            reason: Some(
-                "the key policy neither allows the role nor delegates to IAM by allowing the account (`arn:aws:iam::ACCOUNT:root`)"
-                    .to_owned(),
-            ),
+    if !is_role {
+        // A service principal: only resource policies speak for it.
+        return match direct_allow.or(delegating_allow) {
+            Some(reference) => allowed(Some(reference)),
+            None => denied(near_miss, "no statement allows it"),
         };
     }
-    match allow {
-        Some(reference) => allowed(Some(reference)),
-        None => denied(near_miss, "no statement allows it"),
+    // A template placeholder (`${AWS::AccountId}`) stands for the
+    // deploying account: only two concrete, different ids are two accounts.
+    let concrete = |a: &&str| !a.contains("${");
+    let same_account = match (
+        request.cross_account,
+        request.principal_account().filter(concrete),
+        resource_account(request).filter(concrete),
+    ) {
+        (Some(cross), _, _) => !cross,
+        (None, Some(caller), Some(owner)) => caller == owner,
+        _ => true,
+    };
+    let resource_allow = direct_allow.clone().or_else(|| delegating_allow.clone());
+    if request.is_service("kms") && key_policy_seen {
+        return match (same_account, &direct_allow, &delegating_allow, identity_allow) {
+            (true, Some(reference), _, _) => allowed(Some(reference.clone())),
+            (_, _, _, Some(identity)) if resource_allow.is_some() => allowed(Some(identity)),
+            (false, Some(_), _, None) | (_, None, Some(_), None) => denied(
+                near_miss,
+                if same_account {
+                    "the key policy delegates to IAM, but no identity policy statement allows it"
+                } else {
+                    "the key is in another account: its key policy allows the role's account, but no identity policy statement allows it (both are needed)"
+                },
+            ),
+            _ => Evaluation {
+                decision: Decision::ImplicitDeny,
+                statement: None,
+                reason: Some(
+                    "the key policy neither allows the role nor delegates to IAM by allowing the account (`arn:aws:iam::ACCOUNT:root`)"
+                        .to_owned(),
+                ),
+            },
+        };
+    }
+    if same_account {
+        match (identity_allow, direct_allow) {
+            (Some(reference), _) | (None, Some(reference)) => allowed(Some(reference)),
+            (None, None) if delegating_allow.is_some() => denied(
+                near_miss,
+                "a resource policy allows the role's account, which delegates to IAM, but no identity policy statement allows it",
+            ),
+            (None, None) => denied(near_miss, "no statement allows it"),
+        }
+    } else {
+        match (identity_allow, resource_allow) {
+            (Some(reference), Some(_)) => allowed(Some(reference)),
+            (Some(_), None) => denied(
+                near_miss,
+                "the resource is in another account: an identity policy allows it, but no resource policy of that account does (both are needed)",
+            ),
+            (None, _) => denied(near_miss, "no identity policy statement allows it"),
+        }
     }
 }
 
@@ -326,6 +470,7 @@ fn denied(near_miss: Option<(StatementRef, Match)>, fallback: &str) -> Evaluatio
             "{reference} allows the action, but its condition `{}` on `{}` fails: {}",
             failure.operator, failure.key, failure.reason
         ),
+        Match::Unknown(why) => format!("{reference} may allow the action, but is not taken to: {why}"),
         Match::Action | Match::Applies => fallback.to_owned(),
     };
     Evaluation {
@@ -335,9 +480,9 @@ fn denied(near_miss: Option<(StatementRef, Match)>, fallback: &str) -> Evaluatio
     }
 }
 
-/// Whether a key policy statement that applies to a role request does so
-/// only through the account principal (`arn:aws:iam::ACCOUNT:root` or the
-/// bare account id), which delegates the decision to IAM policies.
+/// Whether a resource or key policy statement that applies to a role request
+/// does so only through the account principal (`arn:aws:iam::ACCOUNT:root`
+/// or the bare account id), which delegates the decision to IAM policies.
 fn delegates_to_account(statement: &Statement, request: &Request) -> bool {
     let RequestPrincipal::Role { arn, account } = &request.principal else {
         return false;
@@ -365,6 +510,7 @@ fn delegates_to_account(statement: &Statement, request: &Request) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::condition::Truth;
 
     const ROLE: &str = "arn:aws:iam::111122223333:role/r";
 
@@ -411,7 +557,7 @@ mod tests {
 
     #[test]
     fn not_principal_applies_to_everyone_else() {
-        let json = r#"{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/r"},"Action":"*","Resource":"*"},{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"*","Resource":"*"}]}"#;
+        let json = r#"{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/r"},"Action":"*","Resource":"*"},{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/r"},"Action":"*","Resource":"*"}]}"#;
         let e = decide(PolicyKind::Resource, json, &role_request());
         assert_eq!(
             (e.decision, e.statement.map(|s| s.index)),
@@ -425,12 +571,12 @@ mod tests {
             "AWS".into(),
             crate::policy::OneOrMany::One("arn:aws:iam::111122223333:root".into()),
         )]));
-        assert!(principal_matches(&root, &role_request()));
+        assert_eq!(principal_matches(&root, &role_request()), Truth::True);
         let service = Request {
             principal: RequestPrincipal::Service("x.amazonaws.com".into()),
             ..role_request()
         };
-        assert!(!principal_matches(&root, &service));
+        assert_eq!(principal_matches(&root, &service), Truth::False);
     }
 
     #[test]
@@ -446,6 +592,169 @@ mod tests {
         };
         assert_eq!(
             decide(PolicyKind::KeyPolicy, json, &kms).decision,
+            Decision::Allowed
+        );
+    }
+
+    fn decide_all(request: &Request, policies: &[(PolicyKind, &str)]) -> Evaluation {
+        let documents: Vec<PolicyDocument> = policies
+            .iter()
+            .map(|(_, json)| PolicyDocument::from_json(json).expect("test policy parses"))
+            .collect();
+        let named: Vec<NamedPolicy<'_>> = policies
+            .iter()
+            .zip(&documents)
+            .map(|((kind, _), document)| NamedPolicy {
+                name: "p",
+                kind: *kind,
+                document,
+            })
+            .collect();
+        evaluate(request, &named)
+    }
+
+    const ALLOW_ROLE_ACCOUNT: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"*","Resource":"*"}]}"#;
+    const ALLOW_ROLE_ARN: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/r"},"Action":"*","Resource":"*"}]}"#;
+    const IDENTITY_ALLOW: &str =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+    // IAM User Guide, "AWS JSON policy elements: Principal", AWS account
+    // principals: "This delegates authority to the account ... an
+    // administrator in that account must then grant access to an identity".
+    #[test]
+    fn account_principal_in_resource_policy_delegates_iam_user_guide_principal() {
+        let bare = ALLOW_ROLE_ACCOUNT.replace("arn:aws:iam::111122223333:root", "111122223333");
+        for policy in [ALLOW_ROLE_ACCOUNT, bare.as_str()] {
+            let alone = decide_all(&role_request(), &[(PolicyKind::Resource, policy)]);
+            assert_eq!(alone.decision, Decision::ImplicitDeny, "{policy}");
+            let with_identity = decide_all(
+                &role_request(),
+                &[
+                    (PolicyKind::Resource, policy),
+                    (PolicyKind::Identity, IDENTITY_ALLOW),
+                ],
+            );
+            assert_eq!(with_identity.decision, Decision::Allowed, "{policy}");
+        }
+    }
+
+    // IAM User Guide, "Policy evaluation logic": within an account, "you only
+    // need an explicit allow for the principal in either an identity-based
+    // policy or a resource-based policy".
+    #[test]
+    fn role_arn_principal_in_resource_policy_suffices_in_the_same_account_iam_user_guide_evaluation_logic() {
+        let e = decide_all(&role_request(), &[(PolicyKind::Resource, ALLOW_ROLE_ARN)]);
+        assert_eq!(e.decision, Decision::Allowed);
+    }
+
+    // IAM User Guide, "Cross-account policy evaluation logic": both the
+    // identity policy and the resource policy must allow.
+    #[test]
+    fn another_accounts_resource_needs_identity_and_resource_allow_iam_user_guide_cross_account() {
+        let request = Request {
+            resource: "arn:aws:secretsmanager:us-east-1:444455556666:secret:s-AbCdEf".into(),
+            ..role_request()
+        };
+        let resource_only = decide_all(&request, &[(PolicyKind::Resource, ALLOW_ROLE_ARN)]);
+        assert_eq!(resource_only.decision, Decision::ImplicitDeny);
+        let identity_only = decide_all(&request, &[(PolicyKind::Identity, IDENTITY_ALLOW)]);
+        assert_eq!(identity_only.decision, Decision::ImplicitDeny);
+        let both = decide_all(
+            &request,
+            &[
+                (PolicyKind::Resource, ALLOW_ROLE_ARN),
+                (PolicyKind::Identity, IDENTITY_ALLOW),
+            ],
+        );
+        assert_eq!(both.decision, Decision::Allowed);
+    }
+
+    // KMS Developer Guide, "Allowing users in other accounts to use a KMS
+    // key": "Neither the key policy nor the IAM policy alone is sufficient".
+    #[test]
+    fn a_key_in_another_account_needs_key_policy_and_identity_policy_kms_developer_guide_cross_account() {
+        let request = Request {
+            action: "kms:Decrypt".into(),
+            resource: "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+            ..role_request()
+        };
+        let key_only = decide_all(&request, &[(PolicyKind::KeyPolicy, ALLOW_ROLE_ARN)]);
+        assert_eq!(key_only.decision, Decision::ImplicitDeny);
+        let both = decide_all(
+            &request,
+            &[
+                (PolicyKind::KeyPolicy, ALLOW_ROLE_ARN),
+                (PolicyKind::Identity, IDENTITY_ALLOW),
+            ],
+        );
+        assert_eq!(both.decision, Decision::Allowed);
+        let same_account = Request {
+            resource: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+            ..request
+        };
+        let key_names_role = decide_all(&same_account, &[(PolicyKind::KeyPolicy, ALLOW_ROLE_ARN)]);
+        assert_eq!(key_names_role.decision, Decision::Allowed);
+    }
+
+    // IAM User Guide, "Single-valued vs. multivalued context keys":
+    // multivalued keys "require a condition set operator"; no outcome is
+    // documented without one. Unknown never allows, and a Deny applies.
+    #[test]
+    fn an_undocumented_condition_never_allows_and_a_deny_on_it_applies() {
+        let request =
+            role_request().with_values("aws:CalledVia", vec!["secretsmanager.amazonaws.com".into()]);
+        let condition = r#""Condition":{"StringEquals":{"aws:CalledVia":"secretsmanager.amazonaws.com"}}"#;
+        let allow =
+            format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"*",{condition}}}]}}"#);
+        assert_eq!(
+            decide(PolicyKind::Identity, &allow, &request).decision,
+            Decision::ImplicitDeny
+        );
+        let deny = format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}},{{"Effect":"Deny","Action":"*","Resource":"*",{condition}}}]}}"#
+        );
+        assert_eq!(
+            decide(PolicyKind::Identity, &deny, &request).decision,
+            Decision::ExplicitDeny
+        );
+    }
+
+    // Access Analyzer's INVALID_SERVICE_PRINCIPAL_FORMAT: service principals
+    // are "in all lowercase letters"; another case is not documented.
+    #[test]
+    fn a_miscased_service_principal_is_not_taken_to_allow() {
+        let json = r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"SecretsManager.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}]}"#;
+        let invoke = Request::new(
+            RequestPrincipal::Service("secretsmanager.amazonaws.com".into()),
+            "lambda:InvokeFunction",
+            "arn:aws:lambda:us-east-1:111122223333:function:f",
+            "test",
+        );
+        assert_eq!(
+            decide(PolicyKind::Resource, json, &invoke).decision,
+            Decision::ImplicitDeny
+        );
+    }
+
+    // IAM User Guide, "IAM policy elements: Variables and tags": variables
+    // only "in the resource portion of the ARN ... after the fifth colon",
+    // and `${*}` is a literal `*`.
+    #[test]
+    fn variables_before_the_resource_part_and_special_characters_iam_user_guide_variables() {
+        let request = role_request().with("aws:PrincipalAccount", "111122223333");
+        let in_account = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:secretsmanager:us-east-1:${aws:PrincipalAccount}:secret:*"}]}"#;
+        assert_eq!(
+            decide(PolicyKind::Identity, in_account, &request).decision,
+            Decision::ImplicitDeny
+        );
+        let literal_star = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:secretsmanager:us-east-1:111122223333:secret:${*}"}]}"#;
+        assert_eq!(
+            decide(PolicyKind::Identity, literal_star, &request).decision,
+            Decision::ImplicitDeny
+        );
+        let wildcard = literal_star.replace("${*}", "*");
+        assert_eq!(
+            decide(PolicyKind::Identity, &wildcard, &request).decision,
             Decision::Allowed
         );
     }

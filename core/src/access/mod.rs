@@ -11,7 +11,6 @@ pub mod eval;
 pub mod report;
 pub mod request;
 pub mod requirements;
-pub mod variables;
 
 pub use eval::{evaluate, Decision, Evaluation, NamedPolicy, PolicyKind, StatementRef};
 pub use report::{

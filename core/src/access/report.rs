@@ -151,11 +151,23 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
         }];
         let request = invoke(spec);
         let evaluation = evaluate(&request, &function_policy);
+        // A principal of another account writes its own identity policies:
+        // the probe gives it one that allows everything, so that only the
+        // function's policy decides.
+        let intruder_identity = PolicyDocument::allow_all();
+        let probe_policies = [
+            function_policy[0],
+            NamedPolicy {
+                name: "the other account's own identity policy",
+                kind: PolicyKind::Identity,
+                document: &intruder_identity,
+            },
+        ];
         let open_to = invoke_probes(spec)
             .into_iter()
             .filter_map(|(who, probe)| {
-                let e = evaluate(&probe, &function_policy);
-                (e.decision == Decision::Allowed).then_some((who, e.statement))
+                let e = evaluate(&probe, &probe_policies);
+                (e.decision == Decision::Allowed).then(|| (who, e.statement.filter(|s| s.policy == p.name)))
             })
             .collect();
         ResourcePolicyVerdict {

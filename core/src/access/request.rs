@@ -14,6 +14,18 @@ pub enum RequestPrincipal {
     Service(String),
 }
 
+/// A condition key of a request and its values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextKey {
+    /// The key as AWS spells it (`aws:SourceAccount`).
+    pub key: String,
+    /// Its values: one for a single-valued key.
+    pub values: Vec<String>,
+    /// Whether the key is multivalued (`aws:CalledVia`,
+    /// `kms:EncryptionContextKeys`): operators need a set qualifier on it.
+    pub multivalued: bool,
+}
+
 /// One request: what rotation (or a probe) asks AWS to authorize.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -24,9 +36,13 @@ pub struct Request {
     /// The resource ARN (or `*` for actions without a resource type).
     pub resource: String,
     /// Context keys and their values; lookups are case-insensitive.
-    pub context: Vec<(String, Vec<String>)>,
+    pub context: Vec<ContextKey>,
     /// Why rotation makes this request, for reports.
     pub purpose: &'static str,
+    /// Whether the resource is in another account than the caller: `None`
+    /// derives it from the ARNs' account fields, where a template
+    /// placeholder counts as the caller's account.
+    pub cross_account: Option<bool>,
 }
 
 impl Request {
@@ -38,27 +54,48 @@ impl Request {
             resource: resource.to_owned(),
             context: Vec::new(),
             purpose,
+            cross_account: None,
         }
     }
 
     /// Adds a single-valued context key.
     pub fn with(mut self, key: &str, value: impl Into<String>) -> Request {
-        self.context.push((key.to_owned(), vec![value.into()]));
+        self.context.push(ContextKey {
+            key: key.to_owned(),
+            values: vec![value.into()],
+            multivalued: false,
+        });
         self
     }
 
     /// Adds a multivalued context key.
     pub fn with_values(mut self, key: &str, values: Vec<String>) -> Request {
-        self.context.push((key.to_owned(), values));
+        self.context.push(ContextKey {
+            key: key.to_owned(),
+            values,
+            multivalued: true,
+        });
+        self
+    }
+
+    /// Marks the resource as being in another account than the caller.
+    pub fn in_another_account(mut self) -> Request {
+        self.cross_account = Some(true);
         self
     }
 
     /// The values of context key `key` (case-insensitive), if present.
     pub fn context_values(&self, key: &str) -> Option<&[String]> {
-        self.context
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_slice())
+        self.context_key(key).map(|c| c.values.as_slice())
+    }
+
+    /// Whether context key `key` is multivalued.
+    pub fn is_multivalued(&self, key: &str) -> bool {
+        self.context_key(key).is_some_and(|c| c.multivalued)
+    }
+
+    fn context_key(&self, key: &str) -> Option<&ContextKey> {
+        self.context.iter().find(|c| c.key.eq_ignore_ascii_case(key))
     }
 
     /// Whether the action belongs to `service` (`kms`, `secretsmanager`),

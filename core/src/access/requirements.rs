@@ -211,7 +211,8 @@ pub fn invoke_probes(spec: &RotationSpec) -> Vec<(String, Request)> {
                 &function,
                 "probe",
             )
-            .with("aws:PrincipalAccount", OTHER_ACCOUNT),
+            .with("aws:PrincipalAccount", OTHER_ACCOUNT)
+            .in_another_account(),
         ),
     ]
 }

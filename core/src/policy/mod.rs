@@ -7,7 +7,11 @@
 //! array stays an array, and condition blocks keep the order they were read
 //! or built in.
 
+pub mod condition;
 mod json;
+pub mod value;
+pub mod variable;
+pub mod wildcard;
 
 pub(crate) use json::escape_into;
 
@@ -262,6 +266,20 @@ impl PolicyDocument {
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<PolicyDocument, serde_json::Error> {
         serde_json::from_str(text)
+    }
+
+    /// `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    /// "Action": "*", "Resource": "*"}]}`: what an administrator's identity
+    /// policy grants.
+    pub fn allow_all() -> PolicyDocument {
+        PolicyDocument {
+            version: Some(VERSION_2012_10_17.to_owned()),
+            id: None,
+            statement: OneOrMany::Many(vec![Statement::allow(
+                OneOrMany::One("*".to_owned()),
+                OneOrMany::One("*".to_owned()),
+            )]),
+        }
     }
 
     /// The statements, whichever form they were written in.
