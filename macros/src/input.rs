@@ -98,26 +98,26 @@ fn value_tokens(input: ParseStream) -> syn::Result<TokenStream> {
 /// delimiters, which is how a macro_rules macro forwards `$value:expr`.
 impl Parse for Value {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let lookahead = input.lookahead1();
-        if lookahead.peek(LitStr) {
-            input.parse().map(Value::Str)
-        } else if lookahead.peek(LitBool) {
-            input.parse().map(Value::Bool)
-        } else if input.peek(Ident::peek_any) && input.peek2(Token![!]) {
-            let mac = input.call(Ident::parse_any)?;
-            if mac != "env" {
-                return Err(syn::Error::new(mac.span(), "not `env!`"));
-            }
-            let bang: Token![!] = input.parse()?;
-            let args: Group = input.parse()?;
-            let name = syn::parse2::<EnvArgs>(args.stream())?.0;
-            let tokens = quote::quote!(#mac #bang #args);
-            Ok(Value::Env { tokens, name })
-        } else if lookahead.peek(Ident::peek_any) {
-            input.call(Ident::parse_any).map(Value::Ident)
-        } else {
-            Err(lookahead.error())
+        // Identifiers first: peeking for a literal builds one, which
+        // unescapes a string literal's text.
+        if !input.peek(Ident::peek_any) {
+            return input.parse().map(Value::Str);
         }
+        if input.peek(LitBool) {
+            return input.parse().map(Value::Bool);
+        }
+        let ident = input.call(Ident::parse_any)?;
+        if !input.peek(Token![!]) {
+            return Ok(Value::Ident(ident));
+        }
+        if ident != "env" {
+            return Err(syn::Error::new(ident.span(), "expected `env!`"));
+        }
+        let bang: Token![!] = input.parse()?;
+        let args: Group = input.parse()?;
+        let name = syn::parse2::<EnvArgs>(args.stream())?.0;
+        let tokens = quote::quote!(#ident #bang #args);
+        Ok(Value::Env { tokens, name })
     }
 }
 
