@@ -198,3 +198,47 @@ fn subspan(lit: &LitStr, range: Range<usize>) -> Option<Span> {
     }
     token.subspan(open + range.start..open + range.end)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proc_macro2::Literal;
+    use rotation_policy_core::{Kms, RotationSpec, Strategy};
+
+    fn expand_str(source: &str) -> syn::Result<String> {
+        let input: Input = syn::parse_str(source).unwrap();
+        expand(&input).map(|tokens| tokens.to_string())
+    }
+
+    #[test]
+    fn expansion_holds_the_builders_documents() {
+        let secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-AbCdEf";
+        let expansion = expand_str(&format!(
+            r#"strategy: alternating, secret: r"{secret}", kms: true, vpc: false,"#
+        ))
+        .unwrap();
+        let spec = RotationSpec::builder(Strategy::AlternatingUsers)
+            .secret(secret)
+            .kms(Kms::CustomerManaged)
+            .vpc(false)
+            .build()
+            .unwrap();
+        for document in [spec.resource_policy_json(), spec.execution_role_policy_json()] {
+            let literal = Literal::string(&document).to_string();
+            assert!(expansion.contains(&literal), "{expansion}");
+        }
+        assert!(expansion.contains(":: rotation_policy :: RotationPolicies"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_once_in_source_order() {
+        let error = expand_str(r#"vpc: "yes", strategy: 1, acount: "1", vpc: false"#).unwrap_err();
+        let messages: Vec<String> = error.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(messages[0].starts_with("`vpc` expects `true` or `false`"));
+        // The rejected `strategy` is not also reported missing.
+        assert!(messages[1].starts_with("`strategy` expects"));
+        assert!(messages[2].starts_with("unknown key `acount`"));
+        assert_eq!(messages[3], "duplicate key `vpc`");
+    }
+}
