@@ -1,63 +1,64 @@
 //! Hands the parsed pairs to the core builder, which does every check, turns
 //! its diagnostics into spanned errors, and writes the constant.
 
-use std::borrow::Cow;
 use std::env::VarError;
 use std::ops::Range;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
-use rotation_policy_core::{Diagnostic, Field, Part, RotationSpecBuilder};
+use rotation_policy_core::{Diagnostic, DslValue, Field, Part, RotationSpecBuilder};
+use syn::ext::IdentExt;
 use syn::LitStr;
 
 use crate::input::{Entry, Input, Value};
 
 /// Expands to `::rotation_policy::RotationPolicies { .. }`, or returns every
 /// problem of the invocation, in source order.
-pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
+pub fn expand(input: &Input) -> syn::Result<TokenStream> {
+    let entries: Vec<&Entry> = input.entries.iter().collect();
     let mut builder = RotationSpecBuilder::new();
-    // Which entry set each field, and the fields whose value was rejected:
-    // the diagnostics `build` derives from their absence are follow-on errors.
+    // Which entry set each field, for the spans of `build`'s diagnostics.
     let mut set: Vec<(Field, usize)> = Vec::new();
-    let mut rejected: Vec<Field> = Vec::new();
     let mut errors: Vec<(usize, syn::Error)> = Vec::new();
-    for (index, entry) in input.entries.iter().enumerate() {
-        let key = entry.name.as_str();
-        let outcome = match read_value(&entry.value) {
-            Ok(value) => builder.set(key, value.as_core()),
-            Err(Unreadable::Env(error)) => {
-                errors.push((index, error));
-                Field::parse_key(key).inspect(|&field| rejected.push(field))
+    for (index, entry) in entries.iter().enumerate() {
+        let text: String;
+        let value = match &entry.value {
+            Value::Str(lit) => {
+                text = lit.value();
+                DslValue::Str(&text)
             }
-            // Said in the words of the key's expected values, if it has any.
-            Err(Unreadable::Other { tokens, found }) => Field::parse_key(key).inspect(|&field| {
-                rejected.push(field);
-                let message = format!("`{field}` expects {}, found {found}", field.expected());
-                errors.push((index, syn::Error::new_spanned(tokens, message)));
-            }),
-        };
-        match outcome {
-            Ok(field) => set.push((field, index)),
-            Err(diagnostic) => {
-                if let (Some(field), Part::Value) = (diagnostic.field(), diagnostic.part()) {
-                    rejected.push(field);
+            Value::Bool(lit) => DslValue::Bool(lit.value),
+            Value::Ident(ident) => {
+                text = ident.unraw().to_string();
+                DslValue::Ident(&text)
+            }
+            Value::Env { tokens, name } => match read_env(tokens, name) {
+                Ok(read) => {
+                    text = read;
+                    DslValue::Str(&text)
                 }
-                errors.push((index, error_at(entry, &diagnostic)));
-            }
+                Err(error) => {
+                    errors.push((index, error));
+                    DslValue::Unreadable
+                }
+            },
+            Value::Other { found, .. } => DslValue::Other(found),
+        };
+        match builder.set(&entry.name, value) {
+            Ok(field) => set.push((field, index)),
+            Err(diagnostic) => errors.push((index, error_at(entry, &diagnostic))),
         }
     }
-    let spec = builder.build().map_err(|e| e.into_diagnostics());
-    if let Err(diagnostics) = &spec {
-        let follow_on = |d: &&Diagnostic| {
-            [d.field(), d.related()]
-                .iter()
-                .flatten()
-                .any(|f| rejected.contains(f))
-        };
-        for diagnostic in diagnostics.iter().filter(|d| !follow_on(d)) {
-            let entry = set.iter().find(|(f, _)| Some(*f) == diagnostic.field());
-            errors.push(match entry {
-                Some(&(_, index)) => (index, error_at(&input.entries[index], diagnostic)),
+    let entry_of = |field: Option<Field>| {
+        let index = set.iter().find(|(f, _)| Some(*f) == field)?.1;
+        Some((index, entries[index]))
+    };
+    // Core leaves out what follows from a value it was told is rejected.
+    let spec = builder.build();
+    if let Err(error) = &spec {
+        for diagnostic in error.diagnostics() {
+            errors.push(match entry_of(diagnostic.field()) {
+                Some((index, entry)) => (index, error_at(entry, diagnostic)),
                 // A missing key: the whole invocation is at fault.
                 None => (
                     usize::MAX,
@@ -67,9 +68,9 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
         }
     }
     errors.sort_by_key(|(index, _)| *index);
-    let mut errors = errors.into_iter().map(|(_, e)| e);
+    let mut errors = errors.into_iter().map(|(_, error)| error);
     if let Some(mut first) = errors.next() {
-        errors.for_each(|e| first.combine(e));
+        errors.for_each(|error| first.combine(error));
         return Err(first);
     }
     let Ok(spec) = spec else {
@@ -80,91 +81,33 @@ pub fn expand(input: &Input) -> Result<TokenStream, syn::Error> {
             "invalid rotation policy options",
         ));
     };
-    let policies = policies_tokens(&spec.resource_policy_json(), &spec.execution_role_policy_json())?;
-    let mut items = track_env(input);
-    for warning in spec.warnings() {
-        let entry = set.iter().find(|(f, _)| Some(*f) == warning.field());
-        let span = entry.map_or_else(Span::call_site, |&(_, i)| value_span(&input.entries[i], warning));
-        items.extend(warn(span, warning.message()));
-    }
-    Ok(if items.is_empty() {
-        policies
-    } else {
-        quote! {{ #items #policies }}
-    })
+    let warnings = spec.warnings().iter().map(|warning| {
+        let span =
+            entry_of(warning.field()).map_or_else(Span::call_site, |(_, entry)| value_span(entry, warning));
+        warn(span, warning.message())
+    });
+    let tracked = track_env(input);
+    let resource_policy = spec.resource_policy_json();
+    let execution_role_policy = spec.execution_role_policy_json();
+    Ok(quote! {{
+        #tracked
+        #(#warnings)*
+        ::rotation_policy::RotationPolicies {
+            resource_policy: #resource_policy,
+            execution_role_policy: #execution_role_policy,
+        }
+    }})
 }
 
-/// `::rotation_policy::RotationPolicies { .. }` with the two documents.
-///
-/// Written as source text and lexed by the compiler in one call, rather than
-/// built token by token with `quote!` and `Literal::string`: the expansion
-/// runs unoptimized in a dev build, where escaping two kilobytes of JSON char
-/// by char and crossing the proc-macro bridge once per token are most of an
-/// invocation's cost. Raw string literals need no escaping; every token gets
-/// the call-site span, as `quote!` would give it.
-///
-/// Outside a macro invocation (unit tests) it goes through proc_macro2.
-pub(crate) fn policies_tokens(
-    resource_policy: &str,
-    execution_role_policy: &str,
-) -> syn::Result<TokenStream> {
-    let mut source = String::with_capacity(resource_policy.len() + execution_role_policy.len() + 128);
-    source.push_str("::rotation_policy::RotationPolicies { resource_policy: ");
-    push_raw_string(&mut source, resource_policy);
-    source.push_str(", execution_role_policy: ");
-    push_raw_string(&mut source, execution_role_policy);
-    source.push_str(" }");
-    // proc_macro2's `parse` would first check the text with its own lexer,
-    // itself unoptimized here; this text is well-formed by construction, so
-    // inside the compiler, the compiler lexes it alone.
-    if proc_macro::is_available() {
-        if let Ok(tokens) = source.parse::<proc_macro::TokenStream>() {
-            return Ok(tokens.into());
-        }
-    }
-    source.parse().map_err(|error| {
-        syn::Error::new(
-            Span::call_site(),
-            format!("internal error: the generated policies do not lex ({error}); please report this"),
-        )
-    })
-}
-
-/// Appends `text` as a raw string literal, `r#"..."#` with one more `#` than
-/// the longest run of `#` after a `"` in `text`.
-fn push_raw_string(out: &mut String, text: &str) {
-    let bytes = text.as_bytes();
-    let mut hashes = 1;
-    // The generated policies hold no `#`; `contains(char)` is a `memchr`,
-    // which std ships optimized.
-    let mut i = if text.contains('#') { 0 } else { bytes.len() };
-    // An indexed loop: iterator adapters cost a call per byte at opt-level 0.
-    while i < bytes.len() {
-        if bytes[i] == b'"' {
-            let mut run = 0;
-            while i + 1 + run < bytes.len() && bytes[i + 1 + run] == b'#' {
-                run += 1;
-            }
-            hashes = hashes.max(run + 1);
-            i += run;
-        }
-        i += 1;
-    }
-    const FENCE: &str = "################################################################";
-    let fence = |out: &mut String| {
-        let mut left = hashes;
-        while left > 0 {
-            let chunk = left.min(FENCE.len());
-            out.push_str(&FENCE[..chunk]);
-            left -= chunk;
-        }
+/// The value of the variable an `env!` names, read at expansion time.
+fn read_env(tokens: &TokenStream, name: &LitStr) -> syn::Result<String> {
+    let problem = match std::env::var(name.value()) {
+        Ok(text) => return Ok(text),
+        Err(VarError::NotPresent) => "is not set",
+        Err(VarError::NotUnicode(_)) => "is not valid unicode",
     };
-    out.push('r');
-    fence(out);
-    out.push('"');
-    out.push_str(text);
-    out.push('"');
-    fence(out);
+    let message = format!("environment variable `{}` {problem}", name.value());
+    Err(syn::Error::new_spanned(tokens, message))
 }
 
 /// A warning at `span`. Stable Rust has no warnings from proc macros; the use
@@ -195,58 +138,12 @@ pub fn track_env(input: &Input) -> TokenStream {
     }
 }
 
-/// A value the core builder understands, read from the tokens.
-enum Read<'a> {
-    Str(Cow<'a, str>),
-    Bool(bool),
-    Ident(&'a str),
-}
-
-impl Read<'_> {
-    fn as_core(&self) -> rotation_policy_core::DslValue<'_> {
-        match self {
-            Read::Str(s) => rotation_policy_core::DslValue::Str(s),
-            Read::Bool(b) => rotation_policy_core::DslValue::Bool(*b),
-            Read::Ident(i) => rotation_policy_core::DslValue::Ident(i),
-        }
-    }
-}
-
-/// Why a value could not be handed to the builder.
-enum Unreadable<'a> {
-    /// An `env!` whose variable is not usable.
-    Env(syn::Error),
-    /// Not a value form of the DSL.
-    Other {
-        tokens: &'a TokenStream,
-        found: &'static str,
-    },
-}
-
-fn read_value(value: &Value) -> Result<Read<'_>, Unreadable<'_>> {
-    match value {
-        Value::Str { value, .. } => Ok(Read::Str(Cow::Borrowed(value))),
-        Value::Bool(lit) => Ok(Read::Bool(lit.value())),
-        Value::Ident { name, .. } => Ok(Read::Ident(name)),
-        Value::Env { tokens, name } => {
-            let problem = match std::env::var(name.value()) {
-                Ok(text) => return Ok(Read::Str(Cow::Owned(text))),
-                Err(VarError::NotPresent) => "is not set",
-                Err(VarError::NotUnicode(_)) => "is not valid unicode",
-            };
-            let message = format!("environment variable `{}` {problem}", name.value());
-            Err(Unreadable::Env(syn::Error::new_spanned(tokens, message)))
-        }
-        Value::Other { tokens, found } => Err(Unreadable::Other { tokens, found }),
-    }
-}
-
 /// The error for `diagnostic` on the token of `entry` it concerns.
 fn error_at(entry: &Entry, diagnostic: &Diagnostic) -> syn::Error {
-    let message = &diagnostic.message();
+    let message = diagnostic.message();
     match (diagnostic.part(), &entry.value) {
         (Part::Key, _) => syn::Error::new(entry.key.span(), message),
-        (Part::Value, Value::Str { .. }) => syn::Error::new(value_span(entry, diagnostic), message),
+        (Part::Value, Value::Str(_)) => syn::Error::new(value_span(entry, diagnostic), message),
         // Several tokens (`env!(..)`, an expression): underline them all.
         (Part::Value, value) => syn::Error::new_spanned(value, message),
     }
@@ -255,10 +152,9 @@ fn error_at(entry: &Entry, diagnostic: &Diagnostic) -> syn::Error {
 /// The span of the value `diagnostic` is about: inside a string literal where
 /// possible, else the value's first token.
 fn value_span(entry: &Entry, diagnostic: &Diagnostic) -> Span {
-    match (entry.value.lit_str(), diagnostic.range().clone()) {
-        (Some(lit), Some(range)) => subspan(&lit, range).unwrap_or_else(|| lit.span()),
-        (_, _) => entry
-            .value
+    match (&entry.value, diagnostic.range()) {
+        (Value::Str(lit), Some(range)) => subspan(lit, range).unwrap_or_else(|| lit.span()),
+        (value, _) => value
             .to_token_stream()
             .into_iter()
             .next()
@@ -293,58 +189,43 @@ fn subspan(lit: &LitStr, range: Range<usize>) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proc_macro2::{Delimiter, TokenTree};
+    use proc_macro2::Literal;
+    use rotation_policy_core::{Kms, RotationSpec, Strategy};
 
-    fn raw(text: &str) -> String {
-        let mut out = String::new();
-        push_raw_string(&mut out, text);
-        out
+    fn expand_str(source: &str) -> syn::Result<String> {
+        let input: Input = syn::parse_str(source).unwrap();
+        expand(&input).map(|tokens| tokens.to_string())
     }
 
     #[test]
-    fn raw_string_fence_outgrows_every_quote_hash_run() {
-        assert_eq!(raw(r#"{"a": "b"}"#), r####"r#"{"a": "b"}"#"####);
-        assert_eq!(raw(r###"x"#y"##z#"###), r#####"r###"x"#y"##z#"###"#####);
-        assert_eq!(raw(""), r##"r#""#"##);
-        let long = format!("\"{}", "#".repeat(100));
-        assert!(raw(&long).starts_with(&format!("r{}\"", "#".repeat(101))));
-    }
-
-    #[test]
-    fn raw_string_lexes_back_to_the_text() {
-        for text in [
-            "{\n  \"Version\": \"2012-10-17\"\n}",
-            "a\"#b\"##",
-            "\\u00e9 é \"#",
-            "#\"#",
-        ] {
-            let mut source = String::new();
-            push_raw_string(&mut source, text);
-            let literal: syn::LitStr = syn::parse_str(&source).unwrap();
-            assert_eq!(literal.value(), text);
+    fn expansion_holds_the_builders_documents() {
+        let secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-AbCdEf";
+        let expansion = expand_str(&format!(
+            r#"strategy: alternating, secret: r"{secret}", kms: true, vpc: false,"#
+        ))
+        .unwrap();
+        let spec = RotationSpec::builder(Strategy::AlternatingUsers)
+            .secret(secret)
+            .kms(Kms::CustomerManaged)
+            .vpc(false)
+            .build()
+            .unwrap();
+        for document in [spec.resource_policy_json(), spec.execution_role_policy_json()] {
+            let literal = Literal::string(&document).to_string();
+            assert!(expansion.contains(&literal), "{expansion}");
         }
+        assert!(expansion.contains(":: rotation_policy :: RotationPolicies"));
     }
 
-    /// `::rotation_policy::RotationPolicies { resource_policy: .., execution_role_policy: .. }`,
-    /// read token by token (syn's expression parser needs its `full` feature,
-    /// which the macro does not build).
     #[test]
-    fn policies_tokens_is_the_struct_expression() {
-        let tokens: Vec<TokenTree> = policies_tokens("{}", "[\"#\"]").unwrap().into_iter().collect();
-        let Some((TokenTree::Group(body), path)) = tokens.split_last() else {
-            panic!("no braces: {tokens:?}");
-        };
-        assert_eq!(body.delimiter(), Delimiter::Brace);
-        let path: String = path.iter().map(ToString::to_string).collect();
-        assert_eq!(path, "::rotation_policy::RotationPolicies");
-        let fields: Vec<TokenTree> = body.stream().into_iter().collect();
-        let texts: Vec<String> = fields.iter().map(ToString::to_string).collect();
-        assert_eq!(texts.len(), 7, "{texts:?}");
-        assert_eq!(
-            [&texts[0], &texts[1], &texts[3], &texts[4], &texts[5]],
-            ["resource_policy", ":", ",", "execution_role_policy", ":"]
-        );
-        let value = |i: usize| syn::parse2::<LitStr>(fields[i].clone().into()).unwrap().value();
-        assert_eq!((value(2), value(6)), ("{}".to_owned(), "[\"#\"]".to_owned()));
+    fn every_problem_is_reported_once_in_source_order() {
+        let error = expand_str(r#"vpc: "yes", strategy: 1, acount: "1", vpc: false"#).unwrap_err();
+        let messages: Vec<String> = error.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(messages[0].starts_with("`vpc` expects `true` or `false`"));
+        // The rejected `strategy` is not also reported missing.
+        assert!(messages[1].starts_with("`strategy` expects"));
+        assert!(messages[2].starts_with("unknown key `acount`"));
+        assert_eq!(messages[3], "duplicate key `vpc`");
     }
 }
