@@ -363,7 +363,7 @@ pub const CONFLICTS: &[Conflict] = &[Conflict {
 }];
 
 /// One choice in every dimension.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Combination {
     /// Each dimension with the index of its choice.
     picks: Vec<(&'static Dimension, usize)>,
@@ -426,6 +426,13 @@ impl Combination {
             let has = |label: &str| self.picked().any(|choice| choice.label == label);
             has(c.a) && has(c.b)
         })
+    }
+}
+
+/// The label: what a failing test or a proptest case prints.
+impl fmt::Debug for Combination {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
     }
 }
 
