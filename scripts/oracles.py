@@ -4,8 +4,9 @@
 Run through the pinned environment (scripts/oracles.sh does all of this):
 
     PATH="$(bash scripts/python-env.sh):$PATH"
-    cargo build -p rotation-policy-cli
-    python scripts/oracles.py --cli target/debug/rotation-policy
+    cargo build -p rotation-policy-cli -p rotation-policy-option-space
+    python scripts/oracles.py --cli target/debug/rotation-policy \
+        --option-space target/debug/option-space
 
 The oracles:
 
@@ -24,14 +25,17 @@ The oracles:
   generated Lambda resource policy also as the `AWS::Lambda::Permission` that
   creates it). All templates go to ONE cfn-lint run. Every finding counts.
 
-Part 1, generated documents: every option combination of `generate` (as in
-scripts/cfn-lint-all.sh). A combination with placeholders (`${SecretArn}`,
-...) is filled the way CloudFormation's `Fn::Sub` would fill it, with the
-same concrete values the concrete combination names, and must then equal the
-concrete combination's output. `${KmsKeyArn}` stays in a concrete
-combination with `--kms` (the key is unknown by design); it is filled with
-the example key before the oracles see it. Every filled document must be
-accepted by all three oracles, allow-list aside.
+Part 1, generated documents: every option combination of `generate`, as the
+option space (tests/option-space) lists them: its `option-space` binary
+prints each combination's label, choices and flags, and with `--fill` the
+example values. A combination with placeholders (`${SecretArn}`, ...) is
+filled the way CloudFormation's `Fn::Sub` would fill it, with those values,
+and must then equal its twin with concrete values (the same choices but
+`values: concrete`). `${KmsKeyArn}` stays in a concrete combination with
+`--kms` (the key is unknown by design), and `${SuperuserSecretArn}` in one
+without a superuser secret; they are filled the same way before the oracles
+see them. Every filled document must be accepted by all three oracles,
+allow-list aside.
 
 Part 2, the fixture corpus (tests/lint/{bad,good,real}): each fixture goes
 through our linter and the three oracles; the verdicts are classified by the
@@ -47,7 +51,6 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -62,21 +65,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "oracles"
 CORPUS = ROOT / "tests" / "lint"
 
-ACCOUNT = "111122223333"
-SECRET = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf"
-FUNCTION = "arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db"
-SUPERUSER_SECRET = "arn:aws:secretsmanager:us-east-1:111122223333:secret:admin-XyZ123"
-KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-OTHER_KEY = "arn:aws:kms:us-east-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef"
-
-# What CloudFormation's Fn::Sub would put in each placeholder of `generate`.
-FILL = {
-    "${AWS::AccountId}": ACCOUNT,
-    "${SecretArn}": SECRET,
-    "${RotationLambdaArn}": FUNCTION,
-    "${SuperuserSecretArn}": SUPERUSER_SECRET,
-    "${KmsKeyArn}": KEY,
-}
 PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9:]+\}")
 
 TOOLS = ("moto", "parliament", "cfn-lint")
@@ -227,72 +215,65 @@ def load_scope() -> dict[str, set[str]]:
 # Subjects: generated documents
 
 
-def combinations():
-    for strategy, kms, vpc, source_arn, superuser_kms, values, profile in itertools.product(
-        ("single-user", "alternating-users"),
-        ("none", "kms", "kms-key"),
-        ("vpc", "no-vpc"),
-        ("no-source-arn", "source-arn"),
-        ("none", "same", "other"),
-        ("placeholders", "concrete"),
-        ("recommended", "aws-doc-2021"),
-    ):
-        args = ["generate", "--strategy", strategy, "--profile", profile]
-        if kms == "kms":
-            args.append("--kms")
-        elif kms == "kms-key":
-            args += ["--kms-key", KEY]
-        if vpc == "no-vpc":
-            args.append("--no-vpc")
-        if source_arn == "source-arn":
-            args.append("--source-arn")
-        if superuser_kms == "same":
-            args += ["--superuser-kms-key", KEY]
-        elif superuser_kms == "other":
-            args += ["--superuser-kms-key", OTHER_KEY]
-        if values == "concrete":
-            args += ["--account", ACCOUNT, "--secret", SECRET, "--function", FUNCTION]
-        # A single-user spec has a superuser secret exactly when it has a
-        # superuser key (the CLI rejects a superuser key without one).
-        if (values == "concrete" and strategy == "alternating-users") or (
-            strategy == "single-user" and superuser_kms != "none"
-        ):
-            args += ["--superuser-secret", SUPERUSER_SECRET]
-        name = ".".join(
-            (strategy, kms, vpc, source_arn, f"superuser-kms-{superuser_kms}", profile)
-        )
-        yield name, values, args
+@dataclass
+class OptionSpace:
+    combinations: list[dict]  # {"label", "choices", "args"}, one per combination
+    fill: dict[str, str]  # placeholder token -> the value Fn::Sub would put there
 
 
-def fill(text: str) -> tuple[str, int]:
+def load_option_space(binary: str) -> OptionSpace:
+    def run(*args: str) -> list[dict]:
+        proc = subprocess.run([binary, *args], capture_output=True)
+        if proc.returncode != 0:
+            raise HarnessError(f"option-space {' '.join(args)} exited {proc.returncode}: {proc.stderr.decode()}")
+        return [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+
+    combinations = run()
+    (fill,) = run("--fill")
+    if not combinations:
+        raise HarnessError("option-space printed no combination")
+    return OptionSpace(combinations, fill)
+
+
+def fill(text: str, values: dict[str, str]) -> tuple[str, int]:
     count = 0
 
     def one(m):
         nonlocal count
-        if m.group(0) not in FILL:
+        if m.group(0) not in values:
             raise HarnessError(f"unknown placeholder {m.group(0)} in generated output")
         count += 1
-        return FILL[m.group(0)]
+        return values[m.group(0)]
 
     return PLACEHOLDER.sub(one, text), count
 
 
-def generated_subjects(cli: str, problems: list[str]) -> tuple[list[Subject], dict]:
-    outputs: dict[tuple[str, str], dict] = {}
+def generated_subjects(cli: str, space: OptionSpace, problems: list[str]) -> tuple[list[Subject], dict]:
+    outputs: dict[str, dict] = {}
+    # The choices other than `values` -> {values choice: label}.
+    twins: dict[tuple, dict[str, str]] = {}
     filled_total = 0
-    combos = 0
-    for name, values, args in combinations():
+    for combination in space.combinations:
+        label, args = combination["label"], ["generate", *combination["args"]]
         proc = subprocess.run([cli, *args], capture_output=True)
         if proc.returncode != 0:
             raise HarnessError(f"rotation-policy {' '.join(args)} exited {proc.returncode}: {proc.stderr.decode()}")
-        text, n = fill(proc.stdout.decode("utf-8"))
+        text, n = fill(proc.stdout.decode("utf-8"), space.fill)
         filled_total += n
-        outputs[(name, values)] = json.loads(text)
-        combos += 1
+        outputs[label] = json.loads(text)
+        choices = dict(combination["choices"])
+        values = choices.pop("values")
+        twins.setdefault(tuple(sorted(choices.items())), {})[values] = label
+    for pair in twins.values():
+        if set(pair) != {"placeholders", "concrete"}:
+            raise HarnessError(f"expected a placeholders and a concrete twin, got {pair}")
+        if outputs[pair["placeholders"]] != outputs[pair["concrete"]]:
+            problems.append(
+                f"generated/{pair['placeholders']}: placeholder output, filled, differs from "
+                f"{pair['concrete']}'s output"
+            )
     subjects: dict[str, Subject] = {}
-    for (name, values), out in sorted(outputs.items()):
-        if values == "placeholders" and out != outputs[(name, "concrete")]:
-            problems.append(f"generated/{name}: placeholder output, filled, differs from the concrete output")
+    for name, out in sorted(outputs.items()):
         for part, ptype in (("execution_role_policy", "identity"), ("resource_policy", "resource")):
             text = json.dumps(out[part], indent=2).encode()
             digest = hashlib.sha256(text).hexdigest()[:10]
@@ -308,7 +289,7 @@ def generated_subjects(cli: str, problems: list[str]) -> tuple[list[Subject], di
                 )
             subjects[key].combinations += 1
     stats = {
-        "combinations": combos,
+        "combinations": len(outputs),
         "placeholders_filled": filled_total,
         "distinct_documents": len(subjects),
     }
@@ -375,12 +356,12 @@ def run_our_linter(cli: str, subjects: list[Subject], workdir: Path) -> None:
 # moto
 
 
-def run_moto(subjects: list[Subject]) -> None:
+def run_moto(subjects: list[Subject], account: str) -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     os.environ["AWS_ACCESS_KEY_ID"] = "testing"
     os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
     # Lambda's function ARNs then carry the account of the generated documents.
-    os.environ["MOTO_ACCOUNT_ID"] = ACCOUNT
+    os.environ["MOTO_ACCOUNT_ID"] = account
     import boto3
     from botocore.exceptions import ClientError
     from moto import mock_aws
@@ -729,6 +710,7 @@ def write_report(out: Path, subjects: list[Subject], gen_stats: dict, allow: lis
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cli", required=True, help="the built rotation-policy binary")
+    parser.add_argument("--option-space", required=True, help="the built option-space binary (tests/option-space)")
     parser.add_argument("--out", default=str(ROOT / "target" / "oracles"))
     args = parser.parse_args()
     venv_bin = Path(sys.executable).parent
@@ -740,7 +722,8 @@ def main() -> int:
     scope = load_scope()
 
     t = time.monotonic()
-    generated, gen_stats = generated_subjects(args.cli, problems)
+    space = load_option_space(args.option_space)
+    generated, gen_stats = generated_subjects(args.cli, space, problems)
     timings["generate"] = time.monotonic() - t
     subjects = generated + corpus_subjects()
 
@@ -750,7 +733,7 @@ def main() -> int:
         run_our_linter(args.cli, subjects, workdir)
         timings["ours"] = time.monotonic() - t
         t = time.monotonic()
-        run_moto(subjects)
+        run_moto(subjects, space.fill["${AWS::AccountId}"])
         timings["moto"] = time.monotonic() - t
         t = time.monotonic()
         run_parliament(subjects)

@@ -1,60 +1,19 @@
 //! The generator's outputs lint clean (nothing at warning or above) in the
-//! `recommended` profile for every option combination; the `aws_doc_2021`
+//! `recommended` profile for every combination of the option space
+//! (tests/option-space), placeholders filled; the `aws_doc_2021`
 //! role policy is caught by SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY.
 
 #![cfg(feature = "analysis")]
 
 use rotation_policy_core::lint::{lint, Finding, LintOptions, PolicyType, Severity};
-use rotation_policy_core::{render, Kms, Profile, RotationSpec, Strategy};
+use rotation_policy_core::{render, Profile, RotationSpec, Strategy};
+use rotation_policy_option_space::{combinations, Values};
 
-const ACCOUNT: &str = "111122223333";
-const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf";
-const FUNCTION: &str = "arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db";
-const SUPERUSER: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:admin-XyZ123";
-const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const KEY2: &str = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234567890abcdef1234567890abcdef";
-
-/// Fills the placeholders a spec leaves (`${KmsKeyArn}` for `kms: true`,
-/// `${SuperuserSecretArn}` for alternating users without one) with concrete ARNs.
-fn concrete(json: &str) -> String {
-    let mut values = Vec::new();
-    if json.contains("${KmsKeyArn}") {
-        values.push(("KmsKeyArn", KEY));
-    }
-    if json.contains("${SuperuserSecretArn}") {
-        values.push(("SuperuserSecretArn", SUPERUSER));
-    }
-    render(json, &values).expect("placeholders fill")
-}
-
-/// One option combination.
-struct Combo<'a> {
-    strategy: Strategy,
-    profile: Profile,
-    kms: &'a Kms,
-    superuser: bool,
-    superuser_kms: bool,
-    vpc: bool,
-    source_arn: bool,
-    function: &'a str,
-}
-
-fn spec(c: &Combo<'_>) -> Option<RotationSpec> {
-    let mut builder = RotationSpec::builder(c.strategy)
-        .account(ACCOUNT)
-        .secret(SECRET)
-        .function(c.function)
-        .kms(c.kms.clone())
-        .vpc(c.vpc)
-        .source_arn(c.source_arn)
-        .profile(c.profile);
-    if c.superuser {
-        builder = builder.superuser_secret(SUPERUSER);
-    }
-    if c.superuser_kms {
-        builder = builder.superuser_kms(KEY2);
-    }
-    builder.build().ok()
+/// The documents with every placeholder filled as CloudFormation's `Fn::Sub`
+/// would fill it from `values` (`${KmsKeyArn}` stays in a spec with
+/// `kms: true` even with concrete values).
+fn filled(json: &str, values: &Values) -> String {
+    render(json, &values.fills()).expect("placeholders fill")
 }
 
 fn serious(findings: &[Finding]) -> Vec<String> {
@@ -67,51 +26,41 @@ fn serious(findings: &[Finding]) -> Vec<String> {
 
 #[test]
 fn recommended_outputs_lint_clean_for_every_combination() {
-    let kms_options = [Kms::AwsManaged, Kms::CustomerManaged, Kms::Key(KEY.to_owned())];
-    let functions = [FUNCTION.to_owned(), format!("{FUNCTION}:live")];
+    let example = Values::example();
+    // A qualified function ARN (an alias or version) changes the resource
+    // policy's `Resource` and the role's `AllowRotationLambdaArn` condition.
+    let qualified = Values {
+        function: format!("{}:live", example.function),
+        ..example.clone()
+    };
     let mut linted = 0;
-    for strategy in [Strategy::SingleUser, Strategy::AlternatingUsers] {
-        for kms in &kms_options {
-            for superuser in [false, true] {
-                for superuser_kms in [false, true] {
-                    for vpc in [false, true] {
-                        for source_arn in [false, true] {
-                            for function in &functions {
-                                let Some(spec) = spec(&Combo {
-                                    strategy,
-                                    profile: Profile::Recommended,
-                                    kms,
-                                    superuser,
-                                    superuser_kms,
-                                    vpc,
-                                    source_arn,
-                                    function,
-                                }) else {
-                                    // A contradiction the builder rejects (superuser_kms without a
-                                    // superuser secret for single_user).
-                                    continue;
-                                };
-                                for (json, policy_type) in [
-                                    (spec.resource_policy_json(), PolicyType::Resource),
-                                    (spec.execution_role_policy_json(), PolicyType::Identity),
-                                ] {
-                                    let json = concrete(&json);
-                                    for ty in [policy_type, PolicyType::Auto] {
-                                        let findings =
-                                            lint(json.as_bytes(), &LintOptions { policy_type: ty });
-                                        assert_eq!(serious(&findings), Vec::<String>::new(), "{json}");
-                                    }
-                                    linted += 1;
-                                }
-                            }
-                        }
-                    }
+    for combination in combinations() {
+        for values in [&example, &qualified] {
+            let spec = combination
+                .spec(values)
+                .unwrap_or_else(|e| panic!("{}: {e}", combination.label()));
+            if spec.profile() != Profile::Recommended {
+                continue;
+            }
+            for (json, policy_type) in [
+                (spec.resource_policy_json(), PolicyType::Resource),
+                (spec.execution_role_policy_json(), PolicyType::Identity),
+            ] {
+                let json = filled(&json, values);
+                for ty in [policy_type, PolicyType::Auto] {
+                    let findings = lint(json.as_bytes(), &LintOptions { policy_type: ty });
+                    assert_eq!(
+                        serious(&findings),
+                        Vec::<String>::new(),
+                        "{}\n{json}",
+                        combination.label()
+                    );
                 }
+                linted += 1;
             }
         }
     }
-    // 2 strategies x 3 kms x 2 x 2 (minus rejected) x 2 vpc x 2 source_arn x 2 functions x 2 documents.
-    assert!(linted >= 300, "only {linted} documents linted");
+    assert!(linted > 0, "no recommended combination in the option space");
 }
 
 #[test]
@@ -133,17 +82,13 @@ fn placeholders_in_generated_documents_are_reported_as_warnings() {
 
 #[test]
 fn aws_doc_2021_role_policy_uses_source_account_in_an_identity_policy() {
-    let spec = spec(&Combo {
-        strategy: Strategy::AlternatingUsers,
-        profile: Profile::AwsDoc2021,
-        kms: &Kms::Key(KEY.to_owned()),
-        superuser: true,
-        superuser_kms: false,
-        vpc: true,
-        source_arn: false,
-        function: FUNCTION,
-    })
-    .expect("valid spec");
+    let label = "alternating_users.concrete.kms_key.superuser_secret.aws_doc_2021";
+    let spec = combinations()
+        .into_iter()
+        .find(|c| c.label() == label)
+        .expect("the option space has this combination")
+        .spec(&Values::example())
+        .expect("valid spec");
     let json = spec.execution_role_policy_json();
     let findings = lint(
         json.as_bytes(),

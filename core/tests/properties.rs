@@ -9,9 +9,10 @@ use proptest::sample::select;
 use rotation_policy_core::access::{evaluate, Decision, NamedPolicy, PolicyKind, Request, RequestPrincipal};
 use rotation_policy_core::lint::{lint, LintOptions, PolicyType, Severity};
 use rotation_policy_core::{
-    render, ConditionValue, Effect, Kms, OneOrMany, OrderedMap, PolicyDocument, Principal, Profile,
-    RotationSpec, Statement, Strategy as Rotation,
+    render, ConditionValue, Effect, OneOrMany, OrderedMap, PolicyDocument, Principal, Profile, RotationSpec,
+    Statement,
 };
+use rotation_policy_option_space::{combinations, Combination, Values};
 
 // --- strategies -------------------------------------------------------------
 
@@ -117,18 +118,13 @@ const PARTITIONS: [(&str, &str); 8] = [
 
 /// Valid concrete values for every option, in one partition and account.
 #[derive(Debug, Clone)]
-struct Values {
+struct Place {
     partition: &'static str,
     region: &'static str,
-    account: String,
-    secret: String,
-    superuser: String,
-    function: String,
-    key: String,
-    other_key: String,
+    values: Values,
 }
 
-fn values() -> impl Strategy<Value = Values> {
+fn values() -> impl Strategy<Value = Place> {
     (
         select(PARTITIONS.to_vec()),
         "[0-9]{12}",
@@ -140,76 +136,42 @@ fn values() -> impl Strategy<Value = Values> {
             let arn = |service: &str, resource: String| {
                 format!("arn:{partition}:{service}:{region}:{account}:{resource}")
             };
-            Values {
+            Place {
                 partition,
                 region,
-                secret: arn("secretsmanager", format!("secret:{name}-AbCdEf")),
-                superuser: arn("secretsmanager", format!("secret:{name}-super-XyZ123")),
-                function: arn("lambda", format!("function:{function}")),
-                key: arn("kms", format!("key/{key}-12ab-34cd-56ef-1234567890ab")),
-                other_key: arn("kms", "key/mrk-1234abcd12ab34cd56ef1234567890ab".to_owned()),
-                account,
+                values: Values {
+                    secret: arn("secretsmanager", format!("secret:{name}-AbCdEf")),
+                    superuser_secret: arn("secretsmanager", format!("secret:{name}-super-XyZ123")),
+                    function: arn("lambda", format!("function:{function}")),
+                    kms_key: arn("kms", format!("key/{key}-12ab-34cd-56ef-1234567890ab")),
+                    other_kms_key: arn("kms", "key/mrk-1234abcd12ab34cd56ef1234567890ab".to_owned()),
+                    account,
+                },
             }
         })
 }
 
-#[derive(Debug, Clone)]
-struct Options {
-    strategy: Rotation,
-    kms: u8,
-    superuser_kms: u8,
-    vpc: bool,
-    source_arn: bool,
-    with_superuser_secret: bool,
+/// Any combination of the option space (tests/option-space) for which
+/// `keep` holds.
+fn options(keep: fn(&Combination) -> bool) -> impl Strategy<Value = Combination> {
+    select(combinations().into_iter().filter(keep).collect::<Vec<_>>())
 }
 
-fn options() -> impl Strategy<Value = Options> {
-    (
-        select(vec![Rotation::SingleUser, Rotation::AlternatingUsers]),
-        0u8..3,
-        0u8..3,
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-    )
-        .prop_map(
-            |(strategy, kms, superuser_kms, vpc, source_arn, with_superuser_secret)| Options {
-                strategy,
-                kms,
-                superuser_kms,
-                vpc,
-                source_arn,
-                with_superuser_secret,
-            },
-        )
+fn any_combination(_: &Combination) -> bool {
+    true
 }
 
-fn spec(v: &Values, o: &Options) -> RotationSpec {
-    spec_in(v, o, Profile::Recommended)
+fn recommended(c: &Combination) -> bool {
+    c.spec(&Values::example())
+        .is_ok_and(|spec| spec.profile() == Profile::Recommended)
 }
 
-fn spec_in(v: &Values, o: &Options, profile: Profile) -> RotationSpec {
-    let mut b = RotationSpec::builder(o.strategy)
-        .account(&v.account)
-        .secret(&v.secret)
-        .function(&v.function)
-        .vpc(o.vpc)
-        .source_arn(o.source_arn)
-        .profile(profile);
-    b = match o.kms {
-        0 => b,
-        1 => b.kms(Kms::CustomerManaged),
-        _ => b.kms(Kms::Key(v.key.clone())),
-    };
-    if o.with_superuser_secret || o.strategy == Rotation::AlternatingUsers {
-        b = b.superuser_secret(&v.superuser);
-        b = match o.superuser_kms {
-            0 => b,
-            1 => b.superuser_kms(&v.key),
-            _ => b.superuser_kms(&v.other_key),
-        };
-    }
-    b.build().expect("valid options build")
+fn placeholders(c: &Combination) -> bool {
+    c.choice("values") == Some("placeholders")
+}
+
+fn spec(p: &Place, c: &Combination) -> RotationSpec {
+    c.spec(&p.values).unwrap_or_else(|e| panic!("{}: {e}", c.label()))
 }
 
 // --- properties -------------------------------------------------------------
@@ -232,11 +194,10 @@ proptest! {
     }
 
     /// The generator's JSON (from compiled templates) is the typed documents
-    /// written directly, for any values and options, both profiles.
+    /// written directly, for any values and options, every profile.
     #[test]
-    fn generated_json_is_the_typed_documents_json(v in values(), o in options(), doc_2021 in any::<bool>()) {
-        let profile = if doc_2021 { Profile::AwsDoc2021 } else { Profile::Recommended };
-        let spec = spec_in(&v, &o, profile);
+    fn generated_json_is_the_typed_documents_json(v in values(), c in options(any_combination)) {
+        let spec = spec(&v, &c);
         prop_assert_eq!(spec.resource_policy_json(), spec.resource_policy().to_json_pretty());
         prop_assert_eq!(spec.execution_role_policy_json(), spec.execution_role_policy().to_json_pretty());
     }
@@ -244,37 +205,28 @@ proptest! {
     /// The generator's documents, with concrete values in any partition,
     /// get no finding of warning or above from the linter.
     #[test]
-    fn generated_documents_lint_clean(v in values(), o in options()) {
-        let spec = spec(&v, &o);
+    fn generated_documents_lint_clean(v in values(), c in options(recommended)) {
+        let spec = spec(&v, &c);
         let resource = spec.resource_policy_json();
         let role = spec.execution_role_policy_json();
         for (json, policy_type) in [(&resource, PolicyType::Resource), (&role, PolicyType::Identity)] {
-            // `kms: true` leaves `${KmsKeyArn}`: render it like a deployment would.
-            let rendered = render(json, &[("KmsKeyArn", &v.key)]).expect("renders");
+            // Options left out are placeholders (and `kms: true` leaves
+            // `${KmsKeyArn}`): render them like a deployment would.
+            let rendered = render(json, &v.values.fills()).expect("renders");
             let findings: Vec<_> = lint(rendered.as_bytes(), &LintOptions { policy_type })
                 .into_iter()
                 .filter(|f| f.severity >= Severity::Warning)
                 .collect();
-            prop_assert!(findings.is_empty(), "{} {}: {:?}\n{}", v.partition, v.region, findings, rendered);
+            prop_assert!(findings.is_empty(), "{} {} {}: {:?}\n{}", c.label(), v.partition, v.region, findings, rendered);
         }
     }
 
     /// Rendering either fails or yields valid JSON, whatever the values; with
     /// valid values for every slot it succeeds.
     #[test]
-    fn render_never_produces_invalid_json(v in values(), junk in any_text(), slot in 0usize..6, o in options()) {
-        let template = RotationSpec::builder(o.strategy)
-            .kms(Kms::CustomerManaged)
-            .source_arn(o.source_arn)
-            .build()
-            .expect("valid");
-        let mut values = [
-            ("AWS::AccountId", v.account.as_str()),
-            ("SecretArn", v.secret.as_str()),
-            ("RotationLambdaArn", v.function.as_str()),
-            ("SuperuserSecretArn", v.superuser.as_str()),
-            ("KmsKeyArn", v.key.as_str()),
-        ];
+    fn render_never_produces_invalid_json(v in values(), junk in any_text(), slot in 0usize..6, c in options(placeholders)) {
+        let template = spec(&v, &c);
+        let mut values = v.values.fills();
         if let Some(entry) = values.get_mut(slot) {
             entry.1 = junk.as_str();
         }

@@ -517,34 +517,26 @@ fn secret_without_suffix_is_a_warning() {
         .is_empty());
 }
 
-/// `placeholders()` lists exactly the `${...}` tokens the two documents hold.
+/// `placeholders()` lists exactly the `${...}` tokens the two documents
+/// hold, for every combination of the option space (tests/option-space).
 #[test]
 fn placeholders_are_exactly_those_in_the_documents() {
-    use rotation_policy_core::{Placeholder, Profile};
-    for profile in [Profile::Recommended, Profile::AwsDoc2021] {
-        for strategy in [Strategy::SingleUser, Strategy::AlternatingUsers] {
-            for kms in [Kms::AwsManaged, Kms::CustomerManaged] {
-                for source_arn in [false, true] {
-                    let spec = RotationSpec::builder(strategy)
-                        .kms(kms.clone())
-                        .profile(profile)
-                        .source_arn(source_arn)
-                        .build()
-                        .expect("valid");
-                    let text = format!(
-                        "{}{}",
-                        spec.resource_policy_json(),
-                        spec.execution_role_policy_json()
-                    );
-                    let used: Vec<Placeholder> = Placeholder::ALL
-                        .into_iter()
-                        .filter(|p| text.contains(&p.token()))
-                        .collect();
-                    let mut listed = spec.placeholders();
-                    listed.sort();
-                    assert_eq!(listed, used, "{profile:?} {strategy:?} {kms:?} {source_arn}");
-                }
-            }
-        }
+    use rotation_policy_core::Placeholder;
+    use rotation_policy_option_space::{combinations, Values};
+    let values = Values::example();
+    for combination in combinations() {
+        let spec = combination.spec(&values).expect("valid");
+        let text = format!(
+            "{}{}",
+            spec.resource_policy_json(),
+            spec.execution_role_policy_json()
+        );
+        let used: Vec<Placeholder> = Placeholder::ALL
+            .into_iter()
+            .filter(|p| text.contains(&p.token()))
+            .collect();
+        let mut listed = spec.placeholders();
+        listed.sort();
+        assert_eq!(listed, used, "{}", combination.label());
     }
 }
