@@ -66,6 +66,7 @@ impl Values {
             Placeholder::RotationLambdaArn => &self.function,
             Placeholder::SuperuserSecretArn => &self.superuser_secret,
             Placeholder::KmsKeyArn => &self.kms_key,
+            other => panic!("the option space has no example value for `{other}`: add one"),
         }
     }
 
@@ -91,11 +92,11 @@ pub enum DslValue {
 
 impl DslValue {
     /// The value as `RotationSpecBuilder::set` takes it (the macro's way in).
-    pub fn as_core(&self) -> rotation_policy_core::Value<'_> {
+    pub fn as_core(&self) -> rotation_policy_core::DslValue<'_> {
         match self {
-            DslValue::Str(s) => rotation_policy_core::Value::Str(s),
-            DslValue::Bool(b) => rotation_policy_core::Value::Bool(*b),
-            DslValue::Ident(name) => rotation_policy_core::Value::Ident(name),
+            DslValue::Str(s) => rotation_policy_core::DslValue::Str(s),
+            DslValue::Bool(b) => rotation_policy_core::DslValue::Bool(*b),
+            DslValue::Ident(name) => rotation_policy_core::DslValue::Ident(name),
         }
     }
 }
