@@ -226,7 +226,7 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
                         if !excluded
                             .as_slice()
                             .iter()
-                            .any(|p| crate::catalog::wildcard_match(p, &name))
+                            .any(|p| crate::policy::wildcard::matches_ignore_case(p, &name))
                         {
                             actions.push((name, Some(a.access_level)));
                         }

@@ -4,116 +4,21 @@ use super::reader::{JsonValue, NodeId};
 use super::stmt::{list_names, Stmt};
 use super::{variable, Check, Ctx, Kind, Target};
 use crate::catalog::{ConditionKey, KeyType};
+use crate::policy::condition::{Family, Operator, SetQualifier, Truth};
 use crate::suggest::closest;
 
-/// The operator families (IAM User Guide, "IAM JSON policy elements:
-/// Condition operators").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    String,
-    Numeric,
-    Date,
-    Bool,
-    Binary,
-    Ip,
-    Arn,
-    Null,
-}
-
-impl Family {
-    fn name(self) -> &'static str {
-        match self {
-            Family::String => "String",
-            Family::Numeric => "Numeric",
-            Family::Date => "Date",
-            Family::Bool => "Bool",
-            Family::Binary => "BinaryEquals",
-            Family::Ip => "IpAddress",
-            Family::Arn => "Arn",
-            Family::Null => "Null",
-        }
+/// The operator family's name as a user writes the operators of a key type.
+fn family_name(family: Family) -> &'static str {
+    match family {
+        Family::String => "String",
+        Family::Numeric => "Numeric",
+        Family::Date => "Date",
+        Family::Bool => "Bool",
+        Family::Binary => "BinaryEquals",
+        Family::IpAddress => "IpAddress",
+        Family::Arn => "Arn",
+        _ => "Null",
     }
-}
-
-/// (name, family, negated, takes wildcards)
-const OPERATORS: [(&str, Family, bool, bool); 26] = [
-    ("StringEquals", Family::String, false, false),
-    ("StringNotEquals", Family::String, true, false),
-    ("StringEqualsIgnoreCase", Family::String, false, false),
-    ("StringNotEqualsIgnoreCase", Family::String, true, false),
-    ("StringLike", Family::String, false, true),
-    ("StringNotLike", Family::String, true, true),
-    ("NumericEquals", Family::Numeric, false, false),
-    ("NumericNotEquals", Family::Numeric, true, false),
-    ("NumericLessThan", Family::Numeric, false, false),
-    ("NumericLessThanEquals", Family::Numeric, false, false),
-    ("NumericGreaterThan", Family::Numeric, false, false),
-    ("NumericGreaterThanEquals", Family::Numeric, false, false),
-    ("DateEquals", Family::Date, false, false),
-    ("DateNotEquals", Family::Date, true, false),
-    ("DateLessThan", Family::Date, false, false),
-    ("DateLessThanEquals", Family::Date, false, false),
-    ("DateGreaterThan", Family::Date, false, false),
-    ("DateGreaterThanEquals", Family::Date, false, false),
-    ("Bool", Family::Bool, false, false),
-    ("BinaryEquals", Family::Binary, false, false),
-    ("IpAddress", Family::Ip, false, false),
-    ("NotIpAddress", Family::Ip, true, false),
-    ("ArnEquals", Family::Arn, false, true),
-    ("ArnLike", Family::Arn, false, true),
-    ("ArnNotEquals", Family::Arn, true, true),
-    ("ArnNotLike", Family::Arn, true, true),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Qualifier {
-    ForAllValues,
-    ForAnyValue,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Operator {
-    family: Family,
-    negated: bool,
-    like: bool,
-    if_exists: bool,
-    qualifier: Option<Qualifier>,
-}
-
-/// Parses `[ForAllValues:|ForAnyValue:]BASE[IfExists]`; `Err` carries the
-/// base name for the suggestion.
-fn parse_operator(name: &str) -> Result<Operator, &str> {
-    let (qualifier, rest) = if let Some(rest) = name.strip_prefix("ForAllValues:") {
-        (Some(Qualifier::ForAllValues), rest)
-    } else if let Some(rest) = name.strip_prefix("ForAnyValue:") {
-        (Some(Qualifier::ForAnyValue), rest)
-    } else {
-        (None, name)
-    };
-    let (if_exists, base) = match rest.strip_suffix("IfExists") {
-        Some(base) => (true, base),
-        None => (false, rest),
-    };
-    if base == "Null" {
-        return Ok(Operator {
-            family: Family::Null,
-            negated: false,
-            like: false,
-            if_exists,
-            qualifier,
-        });
-    }
-    OPERATORS
-        .iter()
-        .find(|(n, ..)| *n == base)
-        .map(|&(_, family, negated, like)| Operator {
-            family,
-            negated,
-            like,
-            if_exists,
-            qualifier,
-        })
-        .ok_or(base)
 }
 
 // `Condition` is `{operator: {key: value or [values]}}` (IAM User Guide,
@@ -148,11 +53,10 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     }
     for block in doc.children(cond) {
         let name = doc.node(block).key.as_deref().unwrap_or_default();
-        let op = match parse_operator(name) {
+        let op = match Operator::parse(name) {
             Ok(op) => op,
             Err(base) => {
-                let names = OPERATORS.iter().map(|(n, ..)| *n).chain(["Null"]);
-                let hint = closest(base, names)
+                let hint = closest(base, Operator::base_names())
                     .map(|s| format!("; did you mean `{}`?", name.replacen(base, s, 1)))
                     .unwrap_or_default();
                 ctx.emit(
@@ -330,8 +234,34 @@ fn check_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, op_na
     key_type_rules(ctx, k, key, op_name, op, &known);
     if values > 0 {
         service_request_key(ctx, stmt, k, key, op_name, op, &known);
-        unsupported_actions(ctx, stmt, k, key, &positions);
+        // For an action whose requests never carry the key, the condition is
+        // what the evaluator says of a missing key: where that is true
+        // (`...IfExists`, `ForAllValues:`, `Null: true`, negated operators),
+        // the action is granted as written and nothing is lost.
+        let texts = scalar_texts(ctx, k);
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let missing = op.evaluate(&texts, None, ctx.version_2012, &|_| None);
+        if missing != Truth::True {
+            unsupported_actions(ctx, stmt, k, key, &positions);
+        }
     }
+}
+
+/// The scalar values of condition key `k` as text (`true` for a JSON `true`).
+fn scalar_texts(ctx: &Ctx<'_, '_>, k: NodeId) -> Vec<String> {
+    let doc = ctx.doc;
+    let ids: Vec<NodeId> = match &doc.node(k).value {
+        JsonValue::Array(r) => r.clone().collect(),
+        _ => vec![k],
+    };
+    ids.into_iter()
+        .filter_map(|v| match &doc.node(v).value {
+            JsonValue::String(s) => Some(s.to_string()),
+            JsonValue::Number(n) => Some(n.to_string()),
+            JsonValue::Bool(b) => Some(b.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 // Operator families fit key types: String keys take String operators, ARN
@@ -357,7 +287,7 @@ fn key_type_rules(
             // for Date and Numeric operators).
             KeyType::Date => &[Family::Date, Family::Numeric],
             KeyType::Numeric => &[Family::Numeric],
-            KeyType::IpAddress => &[Family::Ip],
+            KeyType::IpAddress => &[Family::IpAddress],
             KeyType::Binary => &[Family::Binary],
         };
         if let Some(first) = allowed.first().filter(|_| !allowed.contains(&op.family)) {
@@ -367,7 +297,7 @@ fn key_type_rules(
                 format!(
                     "`{key}` is a {:?} key: use a `{}` operator instead of `{op_name}`",
                     known.key_type,
-                    first.name()
+                    family_name(*first)
                 ),
             );
         }
@@ -382,7 +312,7 @@ fn key_type_rules(
             );
         }
     }
-    if !known.multivalued && op.qualifier == Some(Qualifier::ForAllValues) {
+    if !known.multivalued && op.qualifier == Some(SetQualifier::ForAllValues) {
         ctx.emit(
             Check::FORALLVALUES_WITH_SINGLE_VALUED_KEY,
             Target::Key(k),
@@ -415,7 +345,7 @@ fn service_request_key(
     let positive = !op.negated
         && !op.if_exists
         && op.family != Family::Null
-        && op.qualifier != Some(Qualifier::ForAllValues);
+        && op.qualifier != Some(SetQualifier::ForAllValues);
     if ctx.kind == Kind::Identity && stmt.allow && known.service_request_only && positive {
         ctx.emit(
             Check::SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY,
@@ -557,7 +487,7 @@ fn check_value(ctx: &mut Ctx<'_, '_>, v: NodeId, op_name: &str, op: Operator) {
     };
     let is_string = matches!(node.value, JsonValue::String(_));
     if is_string && text.contains("${") {
-        if matches!(op.family, Family::String | Family::Arn) {
+        if op.takes_variables() {
             variable::scan(ctx, v, text, variable::Place::Supported);
         } else {
             ctx.emit(
@@ -568,42 +498,23 @@ fn check_value(ctx: &mut Ctx<'_, '_>, v: NodeId, op_name: &str, op: Operator) {
         }
         return;
     }
-    let (ok, check, expected) = match op.family {
-        Family::Bool | Family::Null => (
-            matches!(text, "true" | "false"),
-            Check::TYPE_MISMATCH_BOOLEAN,
-            "`true` or `false`",
-        ),
-        Family::Numeric => (is_number(text), Check::TYPE_MISMATCH_NUMBER, "a number"),
-        Family::Date => (
-            is_date(text),
-            Check::TYPE_MISMATCH_DATE,
-            "an ISO 8601 date (`2024-01-31` or `2024-01-31T12:00:00Z`) or epoch seconds",
-        ),
-        Family::Ip => (
-            is_ip_range(text),
-            Check::TYPE_MISMATCH_IP_RANGE,
-            "an IP address or CIDR range",
-        ),
-        Family::Binary => (
-            is_base64(text),
-            Check::TYPE_MISMATCH_STRING,
-            "a base64-encoded value",
-        ),
-        Family::String => {
-            if !op.like && super::has_wildcard(text) {
-                let like = op_name.replacen("Equals", "Like", 1).replace("IgnoreCase", "");
-                ctx.emit(
-                    Check::WILDCARD_WITHOUT_LIKE_OPERATOR,
-                    Target::Value(v),
-                    format!("`{text}` has a wildcard, but `{op_name}` compares literally; use `{like}`"),
-                );
-            }
-            (true, Check::TYPE_MISMATCH, "")
-        }
-        Family::Arn => (true, Check::TYPE_MISMATCH, ""),
-    };
-    if !ok {
+    if op.family == Family::String && !op.like && crate::policy::wildcard::has_wildcard(text) {
+        let like = op_name.replacen("Equals", "Like", 1).replace("IgnoreCase", "");
+        ctx.emit(
+            Check::WILDCARD_WITHOUT_LIKE_OPERATOR,
+            Target::Value(v),
+            format!("`{text}` has a wildcard, but `{op_name}` compares literally; use `{like}`"),
+        );
+    }
+    // The type rule is the evaluator's: one function reads each type.
+    if let Err(expected) = op.check_value(text) {
+        let check = match op.family {
+            Family::Bool | Family::Null => Check::TYPE_MISMATCH_BOOLEAN,
+            Family::Numeric => Check::TYPE_MISMATCH_NUMBER,
+            Family::Date => Check::TYPE_MISMATCH_DATE,
+            Family::IpAddress => Check::TYPE_MISMATCH_IP_RANGE,
+            _ => Check::TYPE_MISMATCH_STRING,
+        };
         ctx.emit(
             check,
             Target::Value(v),
@@ -612,78 +523,52 @@ fn check_value(ctx: &mut Ctx<'_, '_>, v: NodeId, op_name: &str, op: Operator) {
     }
 }
 
-// A number a Numeric operator can compare: Rust parses `1e999` (and a
-// 400-digit integer) to infinity without an error, but such a value is no
-// number IAM or any JSON reader built on f64 can hold, and `check` refuses
-// the document, so it must not lint clean.
-fn is_number(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
-        && text.parse::<f64>().is_ok_and(f64::is_finite)
-}
-
-fn is_date(text: &str) -> bool {
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return true; // epoch seconds
-    }
-    let b = text.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let s = text.get(r)?;
-        s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
-    };
-    let (Some(_), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    b.get(4) == Some(&b'-')
-        && b.get(7) == Some(&b'-')
-        && (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-        && (b.len() == 10 || b.get(10) == Some(&b'T'))
-}
-
-fn is_ip_range(text: &str) -> bool {
-    let (addr, prefix) = match text.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (text, None),
-    };
-    let max = match addr.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(_)) => 32,
-        Ok(std::net::IpAddr::V6(_)) => 128,
-        Err(_) => return false,
-    };
-    prefix.is_none_or(|p| p.parse::<u8>().is_ok_and(|n| n <= max) && !p.starts_with('+'))
-}
-
-fn is_base64(text: &str) -> bool {
-    let body = text.trim_end_matches('=');
-    text.len() % 4 == 0
-        && text.len() - body.len() <= 2
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::lint::{lint, LintOptions};
 
+    fn codes(policy: &str) -> Vec<&'static str> {
+        lint(policy.as_bytes(), &LintOptions::default())
+            .iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    // The linter and the evaluator read dates with one function: a value the
+    // evaluator cannot compare is a finding.
+    // Access Analyzer's UNSUPPORTED_ACTION_FOR_CONDITION_KEY is about
+    // conditions that do not restrict as written; where IAM takes a missing
+    // key as true, the action is granted and nothing is lost (IAM User Guide,
+    // "...IfExists condition operators", "Single-valued vs. multivalued
+    // context keys", "Condition operator to check existence of condition
+    // keys").
     #[test]
-    fn operators_parse_with_qualifiers_and_suffixes() {
-        let op = parse_operator("ForAnyValue:StringLikeIfExists").expect("valid");
-        assert_eq!(op.family, Family::String);
-        assert!(op.like && op.if_exists);
-        assert_eq!(op.qualifier, Some(Qualifier::ForAnyValue));
-        assert_eq!(parse_operator("StringEqual").err(), Some("StringEqual"));
-        assert_eq!(parse_operator("NullIfExists").map(|o| o.if_exists), Ok(true));
+    fn unsupported_action_for_condition_key_only_where_a_missing_key_fails() {
+        let with = |condition: &str| {
+            codes(&format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["secretsmanager:GetSecretValue","secretsmanager:GetRandomPassword"],"Resource":"*","Condition":{condition}}}]}}"#
+            ))
+        };
+        const CODE: &str = "UNSUPPORTED_ACTION_FOR_CONDITION_KEY";
+        assert!(with(r#"{"StringEquals":{"secretsmanager:SecretId":"db"}}"#).contains(&CODE));
+        for quiet in [
+            r#"{"StringEqualsIfExists":{"secretsmanager:SecretId":"db"}}"#,
+            r#"{"Null":{"secretsmanager:SecretId":"true"}}"#,
+            r#"{"StringNotEquals":{"secretsmanager:SecretId":"db"}}"#,
+        ] {
+            assert!(!with(quiet).contains(&CODE), "{quiet}: {:?}", with(quiet));
+        }
     }
 
     #[test]
-    fn value_shapes() {
-        assert!(is_date("2024-02-29T10:00:00Z") && is_date("1700000000") && !is_date("yesterday"));
-        assert!(is_ip_range("203.0.113.0/24") && is_ip_range("2001:db8::/32") && !is_ip_range("10.0.0.0/33"));
-        assert!(is_number("-1.5e3") && !is_number("ten") && !is_number("inf"));
-        assert!(is_base64("QmluYXJ5") && !is_base64("not base64!"));
+    fn a_malformed_date_is_a_finding() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2020-01-01Tnonsense"}}}]}"#;
+        assert!(
+            codes(policy).contains(&"TYPE_MISMATCH_DATE"),
+            "{:?}",
+            codes(policy)
+        );
+        let fine = policy.replace("2020-01-01Tnonsense", "2020-01-01T00:00:00Z");
+        assert!(!codes(&fine).contains(&"TYPE_MISMATCH_DATE"));
     }
 }

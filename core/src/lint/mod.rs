@@ -43,6 +43,8 @@ mod statement;
 mod stmt;
 mod variable;
 
+use crate::policy::wildcard::has_wildcard;
+
 use std::ops::Range;
 
 use crate::catalog::Catalog;
@@ -424,11 +426,6 @@ impl<'d, 'a> Ctx<'d, 'a> {
 fn node_count(doc: &Document<'_>) -> u32 {
     // The root is stored last.
     doc.root().saturating_add(1)
-}
-
-/// Whether `s` has IAM's wildcards `*` or `?`.
-fn has_wildcard(s: &str) -> bool {
-    s.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 /// Whether IAM accepts `c` in a policy document.

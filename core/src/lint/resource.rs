@@ -409,7 +409,7 @@ fn resource_type_mismatch(
 
 /// IAM's ARN match: `*` and `?` wildcards, case-sensitive.
 fn arn_wildcard_match(pattern: &str, text: &str) -> bool {
-    crate::catalog::wildcard_match_case(pattern, text, false)
+    crate::policy::wildcard::matches(pattern, text)
 }
 
 // A resource listed twice, or already matched by a wildcard ARN of the same

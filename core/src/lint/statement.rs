@@ -4,7 +4,7 @@
 use super::reader::{Document, JsonValue, NodeId};
 use super::stmt::Stmt;
 use super::{action, condition, resource, variable, Check, Ctx, Kind, Target};
-use crate::catalog::wildcard_match;
+use crate::policy::wildcard::matches_ignore_case as wildcard_match;
 use crate::suggest::closest;
 
 const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];

@@ -5,7 +5,8 @@ use std::cell::OnceCell;
 
 use super::reader::{Document, JsonValue, NodeId};
 use super::Ctx;
-use crate::catalog::{wildcard_match, Action, Service};
+use crate::catalog::{Action, Service};
+use crate::policy::wildcard::matches_ignore_case as wildcard_match;
 
 /// Expansions above this many actions are not used by the checks that need
 /// the statement's actions (they would say nothing useful about `ec2:*`).

@@ -16,6 +16,7 @@
 
 use super::reader::NodeId;
 use super::{Check, Ctx, Target};
+use crate::policy::variable::{is_condition_key_shape, pieces, Piece};
 
 /// Where a string with `${` sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,40 +28,73 @@ pub(super) enum Place {
 }
 
 /// Reports malformed variables, variables where IAM does not support them
-/// and unresolved template placeholders in `text` (the string of `id`).
+/// and unresolved template placeholders in `text` (the string of `id`). The
+/// pieces are read by the policy language's one reader
+/// ([`crate::policy::variable::pieces`]), as the evaluator reads them.
 pub(super) fn scan(ctx: &mut Ctx<'_, '_>, id: NodeId, text: &str, place: Place) {
-    let mut rest = 0;
-    while let Some(found) = text.get(rest..).and_then(|t| t.find("${")) {
-        let start = rest + found;
-        let inner_start = start + 2;
-        let Some(close) = text.get(inner_start..).and_then(|t| t.find('}')) else {
-            let target = within(ctx, id, text, start, text.len());
-            ctx.emit(
-                Check::MISSING_BRACE_IN_VARIABLE,
-                target,
-                format!(
-                    "policy variable `{}` has no closing `}}`",
-                    text.get(start..).unwrap_or_default()
-                ),
-            );
-            return;
+    let mut offset = 0;
+    loop {
+        let rest = text.get(offset..).unwrap_or_default();
+        let parsed = match pieces(rest) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                let (start, end) = (offset + error.range.start, offset + error.range.end);
+                let target = within(ctx, id, text, start, end);
+                if error.unclosed {
+                    ctx.emit(
+                        Check::MISSING_BRACE_IN_VARIABLE,
+                        target,
+                        format!(
+                            "policy variable `{}` has no closing `}}`",
+                            text.get(start..).unwrap_or_default()
+                        ),
+                    );
+                    return;
+                }
+                ctx.emit(
+                    Check::EMPTY_VARIABLE,
+                    target,
+                    "empty policy variable `${}`: name a condition key, e.g. `${aws:username}`".to_owned(),
+                );
+                // Read on after the empty variable, reporting what follows.
+                report(
+                    ctx,
+                    id,
+                    text,
+                    place,
+                    offset,
+                    pieces(rest.get(..error.range.start).unwrap_or_default()).unwrap_or_default(),
+                );
+                offset += error.range.end;
+                continue;
+            }
         };
-        let end = inner_start + close + 1;
-        rest = end;
+        report(ctx, id, text, place, offset, parsed);
+        return;
+    }
+}
+
+/// The findings for the well-formed pieces of `text` that start at `offset`.
+fn report(
+    ctx: &mut Ctx<'_, '_>,
+    id: NodeId,
+    text: &str,
+    place: Place,
+    offset: usize,
+    parsed: Vec<(std::ops::Range<usize>, Piece<'_>)>,
+) {
+    for (range, piece) in parsed {
+        let (start, end) = (offset + range.start, offset + range.end);
         let whole = text.get(start..end).unwrap_or_default();
-        let inner = text.get(inner_start..end - 1).unwrap_or_default();
         let target = within(ctx, id, text, start, end);
-        let name = inner.split(',').next().unwrap_or_default().trim();
-        if name.is_empty() {
-            ctx.emit(
-                Check::EMPTY_VARIABLE,
-                target,
-                "empty policy variable `${}`: name a condition key, e.g. `${aws:username}`".to_owned(),
-            );
-            continue;
-        }
-        let special = matches!(name, "*" | "?" | "$");
-        if !special && !is_condition_key(ctx, name) {
+        let name = match piece {
+            Piece::Text(_) => continue,
+            Piece::Escape(_) => None,
+            Piece::Variable { key, .. } => Some(key),
+            Piece::Placeholder(name) => Some(name),
+        };
+        if let Some(name) = name.filter(|name| !is_condition_key(ctx, name)) {
+            let _ = name;
             ctx.emit(
                 Check::UNRESOLVED_TEMPLATE_PLACEHOLDER,
                 target,
@@ -95,14 +129,12 @@ pub(super) fn scan(ctx: &mut Ctx<'_, '_>, id: NodeId, text: &str, place: Place) 
 }
 
 /// Whether `name` is a known condition key (a global `aws:` key or a key of
-/// the named service).
+/// the named service). Tag keys may hold `:` (`aws:PrincipalTag/app:team`).
 fn is_condition_key(ctx: &Ctx<'_, '_>, name: &str) -> bool {
-    let Some((prefix, rest)) = name.split_once(':') else {
-        return false;
-    };
-    if rest.is_empty() || rest.contains(':') && prefix.eq_ignore_ascii_case("aws") {
+    if !is_condition_key_shape(name) {
         return false;
     }
+    let prefix = name.split(':').next().unwrap_or_default();
     if prefix.eq_ignore_ascii_case("aws") {
         ctx.catalog.global_key(name).is_some()
     } else {

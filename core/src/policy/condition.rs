@@ -191,9 +191,11 @@ pub struct RequestValues<'a> {
 impl Operator {
     /// Parses an operator name. Operator names are case-sensitive. `Err`
     /// carries the base name (without qualifier and `IfExists`), for a
-    /// "did you mean". `NullIfExists` is no operator: `IfExists` makes no
-    /// sense on a presence test (IAM User Guide, "...IfExists condition
-    /// operators": "except the Null condition").
+    /// "did you mean". `NullIfExists` parses, so that the linter can say
+    /// what is wrong with it (Access Analyzer's `NULL_WITH_IF_EXISTS`), but
+    /// IAM documents no meaning for it ("You can add IfExists to the end of
+    /// any condition operator name except the Null condition"): it evaluates
+    /// as unknown.
     pub fn parse(name: &str) -> Result<Operator, &str> {
         let (qualifier, rest) = if let Some(rest) = name.strip_prefix("ForAllValues:") {
             (Some(SetQualifier::ForAllValues), rest)
@@ -206,10 +208,7 @@ impl Operator {
             Some(base) => (base, true),
             None => (rest, false),
         };
-        let found = BASES
-            .iter()
-            .find(|b| b.0 == base)
-            .filter(|b| !(b.1 == Family::Null && if_exists));
+        let found = BASES.iter().find(|b| b.0 == base);
         let &(_, family, negated, ignore_case, like, comparison) = found.ok_or(base)?;
         Ok(Operator {
             family,
@@ -281,6 +280,9 @@ impl Operator {
         // resolve to an empty data set ... ForAllValues returns true, and
         // ForAnyValue returns false").
         let present = request.filter(|r| !r.values.is_empty());
+        if self.family == Family::Null && self.if_exists {
+            return Truth::Unknown;
+        }
         if self.family == Family::Null {
             // `Null: true` holds when the key is absent, `false` when present.
             let want_absent = policy_values.iter().any(|v| parse_bool(v) == Some(true));
@@ -428,7 +430,13 @@ mod tests {
         assert!(op.like && op.if_exists);
         assert_eq!(op.qualifier, Some(SetQualifier::ForAnyValue));
         assert_eq!(Operator::parse("StringEqual"), Err("StringEqual"));
-        assert_eq!(Operator::parse("NullIfExists"), Err("Null"));
+        assert!(Operator::parse("NullIfExists").is_ok_and(|op| op.if_exists));
+        assert_eq!(
+            Operator::parse("NullIfExists")
+                .unwrap()
+                .evaluate(&["true"], None, true, &none),
+            Truth::Unknown
+        );
         assert_eq!(Operator::parse("stringequals"), Err("stringequals"));
     }
 
