@@ -130,7 +130,7 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
     } else if linted
         .iter()
         .flat_map(|l| &l.findings)
-        .any(|f| f.severity >= fail_on)
+        .any(|f| f.severity() >= fail_on)
     {
         ExitCode::from(exit::FAILURE)
     } else {
@@ -153,33 +153,33 @@ fn render_text(linted: &[Linted], color: bool) -> String {
         for finding in &file.findings {
             counts[Severity::ALL
                 .iter()
-                .position(|&s| s == finding.severity)
+                .position(|&s| s == finding.severity())
                 .unwrap_or(0)] += 1;
-            let level = match finding.severity {
+            let level = match finding.severity() {
                 Severity::Error => Level::ERROR,
                 Severity::SecurityWarning => Level::WARNING.with_name(Some("security warning")),
                 Severity::Warning => Level::WARNING,
                 Severity::Suggestion => Level::HELP.with_name(Some("suggestion")),
             };
-            let label = if finding.pointer.is_empty() {
+            let label = if finding.pointer().is_empty() {
                 "the document".to_owned()
             } else {
-                format!("at `{}`", finding.pointer)
+                format!("at `{}`", finding.pointer())
             };
-            let title = level.primary_title(&finding.message).id(finding.code);
-            let shown = line_of(&text, finding);
+            let title = level.primary_title(finding.message()).id(finding.code());
+            let shown = line_of(&text, finding.span());
             let report = match shown.clone() {
                 Some((line_text, span)) => [title.element(
                     Snippet::source(line_text)
-                        .line_start(finding.line)
+                        .line_start(finding.line())
                         .path(&file.name)
                         .annotation(AnnotationKind::Primary.span(span).label(&label)),
                 )],
                 // A line too long to show: the position and the pointer only.
                 None => [title.element(
                     Origin::path(&file.name)
-                        .line(finding.line)
-                        .char_column(finding.column),
+                        .line(finding.line())
+                        .char_column(finding.column()),
                 )],
             };
             let _ = writeln!(out, "{}\n", renderer.render(&report));
@@ -217,8 +217,8 @@ const LONGEST_SHOWN_LINE: usize = 1024;
 /// (cut at the line's end; at least one character, for the caret); `None`
 /// when the line is longer than [`LONGEST_SHOWN_LINE`]. Looks at most that
 /// far either side of the finding.
-fn line_of<'t>(text: &'t str, finding: &Finding) -> Option<(&'t str, std::ops::Range<usize>)> {
-    let start = floor_char_boundary(text, finding.span.start.min(text.len()));
+fn line_of(text: &str, span: std::ops::Range<usize>) -> Option<(&str, std::ops::Range<usize>)> {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
     let window_start = floor_char_boundary(text, start.saturating_sub(LONGEST_SHOWN_LINE + 1));
     let window_end = floor_char_boundary(text, (start + LONGEST_SHOWN_LINE + 1).min(text.len()));
     let line_start = match text.get(window_start..start).and_then(|t| t.rfind('\n')) {
@@ -237,11 +237,7 @@ fn line_of<'t>(text: &'t str, finding: &Finding) -> Option<(&'t str, std::ops::R
     let line = text.get(line_start..line_end).unwrap_or_default();
     let line = line.strip_suffix('\r').unwrap_or(line);
     let from = start - line_start;
-    let to = finding
-        .span
-        .end
-        .saturating_sub(line_start)
-        .clamp(from, line.len());
+    let to = span.end.saturating_sub(line_start).clamp(from, line.len());
     let to = floor_char_boundary(line, to);
     let to = if to > from {
         to
@@ -275,12 +271,12 @@ fn render_json(linted: &[Linted]) -> String {
                 out,
                 "{{\"file\": {name}, \"code\": {}, \"severity\": {}, \"message\": {}, \"pointer\": {}, \
                  \"line\": {}, \"column\": {}}}",
-                string(f.code),
-                string(f.severity.as_str()),
-                string(&f.message),
-                string(&f.pointer),
-                f.line,
-                f.column
+                string(f.code()),
+                string(f.severity().as_str()),
+                string(f.message()),
+                string(f.pointer()),
+                f.line(),
+                f.column()
             );
         }
     }
@@ -298,34 +294,34 @@ fn render_sarif(linted: &[Linted]) -> String {
     let mut results = Vec::new();
     for file in linted {
         for f in &file.findings {
-            let index = match rules.iter().position(|&r| r == f.code) {
+            let index = match rules.iter().position(|&r| r == f.code()) {
                 Some(i) => i,
                 None => {
-                    rules.push(f.code);
+                    rules.push(f.code());
                     rules.len() - 1
                 }
             };
             results.push(json!({
-                "ruleId": f.code,
+                "ruleId": f.code(),
                 "ruleIndex": index,
-                "level": sarif_level(f.severity),
-                "message": {"text": f.message},
+                "level": sarif_level(f.severity()),
+                "message": {"text": f.message()},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": file.name},
-                        "region": {"startLine": f.line, "startColumn": f.column}
+                        "region": {"startLine": f.line(), "startColumn": f.column()}
                     },
-                    "logicalLocations": [{"fullyQualifiedName": f.pointer, "kind": "element"}]
+                    "logicalLocations": [{"fullyQualifiedName": f.pointer(), "kind": "element"}]
                 }],
-                "properties": {"severity": f.severity.as_str()}
+                "properties": {"severity": f.severity().as_str()}
             }));
         }
     }
     let rules: Vec<Value> = rules
         .into_iter()
         .map(|code| {
-            let severity = Check::by_code(code).map_or(Severity::Error, |c| c.severity);
-            let own = Check::OWN.iter().any(|c| c.code == code);
+            let severity = Check::by_code(code).map_or(Severity::Error, |c| c.severity());
+            let own = Check::OWN.iter().any(|c| c.code() == code);
             json!({
                 "id": code,
                 "name": code,
@@ -368,27 +364,15 @@ fn sarif_level(severity: Severity) -> &'static str {
 mod tests {
     use super::*;
 
-    fn finding(span: std::ops::Range<usize>) -> Finding {
-        Finding {
-            code: "X",
-            severity: Severity::Error,
-            message: String::new(),
-            pointer: String::new(),
-            line: 1,
-            column: 1,
-            span,
-        }
-    }
-
     #[test]
     fn line_of_cuts_multiline_spans_and_keeps_a_caret() {
         let text = "{\n  \"a\": {\n    \"b\": 1\n  }\n}";
-        let (line, span) = line_of(text, &finding(9..24)).expect("short line");
+        let (line, span) = line_of(text, 9..24).expect("short line");
         assert_eq!(line, "  \"a\": {");
         assert_eq!(span, 7..8);
-        let (line, span) = line_of("", &finding(0..1)).expect("short line");
+        let (line, span) = line_of("", 0..1).expect("short line");
         assert_eq!((line, span), ("", 0..0));
-        let (line, span) = line_of("ab\u{e9}", &finding(2..3)).expect("short line");
+        let (line, span) = line_of("ab\u{e9}", 2..3).expect("short line");
         assert_eq!((line, span), ("ab\u{e9}", 2..4));
     }
 
@@ -397,24 +381,27 @@ mod tests {
     #[test]
     fn long_lines_are_not_shown() {
         let long = format!("{{\"a\": \"{}\"}}", "\u{e9}".repeat(LONGEST_SHOWN_LINE));
-        assert_eq!(line_of(&long, &finding(2..5)), None);
-        assert_eq!(line_of(&long, &finding(long.len() - 1..long.len())), None);
+        assert_eq!(line_of(&long, 2..5), None);
+        assert_eq!(line_of(&long, long.len() - 1..long.len()), None);
         let fits = format!("x\n{}\ny", "a".repeat(LONGEST_SHOWN_LINE));
-        let (line, span) = line_of(&fits, &finding(2..4)).expect("fits");
+        let (line, span) = line_of(&fits, 2..4).expect("fits");
         assert_eq!((line.len(), span), (LONGEST_SHOWN_LINE, 0..2));
+        // A real finding on that line: `a` is no policy element.
+        let source = long.clone();
+        let findings = rotation_policy_core::lint::lint(source.as_bytes(), &Default::default());
+        let finding = findings
+            .into_iter()
+            .find(|f| f.pointer() == "/a")
+            .expect("`a` is reported");
+        let (line, column, pointer) = (finding.line(), finding.column(), finding.pointer().to_owned());
         let linted = [Linted {
             name: "p.json".to_owned(),
-            source: long.clone().into_bytes(),
-            findings: vec![Finding {
-                line: 1,
-                column: 3,
-                pointer: "/a".to_owned(),
-                ..finding(2..5)
-            }],
+            source: source.into_bytes(),
+            findings: vec![finding],
         }];
         let text = render_text(&linted, false);
-        assert!(text.contains("p.json:1:3"), "{text}");
-        assert!(text.contains("at `/a`"), "{text}");
+        assert!(text.contains(&format!("p.json:{line}:{column}")), "{text}");
+        assert!(text.contains(&format!("at `{pointer}`")), "{text}");
         assert!(text.len() < 400, "{text}");
     }
 

@@ -66,10 +66,10 @@ fn bad_fixtures_yield_exactly_the_expected_findings() {
     assert!(files.len() >= 80, "only {} bad fixtures", files.len());
     let failures = compare_fixtures(&files, &expected, "expectations.tsv", |finding| {
         (
-            finding.code.to_owned(),
-            finding.pointer,
-            finding.line,
-            finding.column,
+            finding.code().to_owned(),
+            finding.pointer().to_owned(),
+            finding.line(),
+            finding.column(),
         )
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -84,7 +84,7 @@ fn every_check_has_a_bad_fixture() {
         .collect();
     let missing: Vec<&str> = Check::ALL
         .iter()
-        .map(|c| c.code)
+        .map(|c| c.code())
         .filter(|c| !covered.contains(c))
         .collect();
     assert!(missing.is_empty(), "checks without a fixture: {missing:?}");
@@ -122,27 +122,32 @@ fn codes_and_severities_agree_with_access_analyzer() {
     assert!(reference.len() > 100);
     for check in Check::ALL {
         let own = Check::OWN.contains(check);
-        match reference.get(check.code) {
+        match reference.get(check.code()) {
             Some(&severity) => {
-                assert!(!own, "{} is Access Analyzer's, not our own", check.code);
-                assert_eq!(severity, check.severity.access_analyzer_name(), "{}", check.code);
+                assert!(!own, "{} is Access Analyzer's, not our own", check.code());
+                assert_eq!(
+                    severity,
+                    check.severity().access_analyzer_name(),
+                    "{}",
+                    check.code()
+                );
             }
             None => assert!(
                 own,
                 "{} is neither Access Analyzer's nor listed as our own",
-                check.code
+                check.code()
             ),
         }
     }
     // Our own codes read like Access Analyzer's: upper snake case.
     for check in Check::OWN {
         assert!(
-            check.code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
+            check.code().bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
             "{}",
-            check.code
+            check.code()
         );
     }
-    assert!(Check::ALL.iter().any(|c| c.severity == Severity::Suggestion));
+    assert!(Check::ALL.iter().any(|c| c.severity() == Severity::Suggestion));
 }
 
 /// `tests/lint/real/expectations.tsv`: fixture -> (policy type, codes).
@@ -185,7 +190,7 @@ fn real_fixtures_yield_exactly_the_expected_codes() {
         "real fixtures need clean and flagged documents"
     );
     let failures = compare_fixtures(&files, &expected, "real/expectations.tsv", |finding| {
-        finding.code.to_owned()
+        finding.code().to_owned()
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -19,8 +19,8 @@ fn filled(json: &str, values: &Values) -> String {
 fn serious(findings: &[Finding]) -> Vec<String> {
     findings
         .iter()
-        .filter(|f| f.severity >= Severity::Warning)
-        .map(|f| format!("{} {} {}", f.code, f.pointer, f.message))
+        .filter(|f| f.severity() >= Severity::Warning)
+        .map(|f| format!("{} {} {}", f.code(), f.pointer(), f.message()))
         .collect()
 }
 
@@ -77,7 +77,7 @@ fn placeholders_in_generated_documents_are_reported_as_warnings() {
     assert!(!findings.is_empty());
     assert!(findings
         .iter()
-        .all(|f| f.code == "UNRESOLVED_TEMPLATE_PLACEHOLDER" && f.severity == Severity::Warning));
+        .all(|f| f.code() == "UNRESOLVED_TEMPLATE_PLACEHOLDER" && f.severity() == Severity::Warning));
 }
 
 #[test]
@@ -98,15 +98,15 @@ fn aws_doc_2021_role_policy_uses_source_account_in_an_identity_policy() {
     );
     let hits: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.code == "SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY")
+        .filter(|f| f.code() == "SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY")
         .collect();
     assert_eq!(hits.len(), 1, "{findings:#?}");
     assert_eq!(
-        hits[0].pointer,
+        hits[0].pointer(),
         "/Statement/0/Condition/StringEquals/aws:SourceAccount"
     );
-    assert_eq!(hits[0].severity, Severity::Error);
-    let line = json.lines().nth(hits[0].line - 1).expect("line exists");
+    assert_eq!(hits[0].severity(), Severity::Error);
+    let line = json.lines().nth(hits[0].line() - 1).expect("line exists");
     assert!(line.contains("\"aws:SourceAccount\""), "{line}");
     // The resource policy of the same profile is fine: there the key is present.
     let resource = lint(spec.resource_policy_json().as_bytes(), &LintOptions::default());

@@ -42,26 +42,26 @@ impl Rng {
 fn assert_well_formed(source: &[u8], what: &str) {
     for ty in [PolicyType::Auto, PolicyType::Identity, PolicyType::Resource] {
         for f in lint(source, &LintOptions { policy_type: ty }) {
-            assert!(f.line >= 1 && f.column >= 1, "{what}: {f:?}");
+            assert!(f.line() >= 1 && f.column() >= 1, "{what}: {f:?}");
             // The span lies inside the input (the text renderer slices it);
             // the fuzzer found a syntax error at the end of input whose span
             // ran one byte past it.
             assert!(
-                f.span.start <= f.span.end && f.span.end <= source.len(),
+                f.span().start <= f.span().end && f.span().end <= source.len(),
                 "{what}: {f:?}"
             );
             if let Ok(text) = std::str::from_utf8(source) {
                 assert!(
-                    text.get(f.span.clone()).is_some(),
+                    text.get(f.span().clone()).is_some(),
                     "{what}: span splits a character: {f:?}"
                 );
             }
             assert!(
-                f.pointer.is_empty() || f.pointer.starts_with('/'),
+                f.pointer().is_empty() || f.pointer().starts_with('/'),
                 "{what}: {f:?}"
             );
             assert!(
-                !f.message.is_empty() && !f.message.ends_with('.'),
+                !f.message().is_empty() && !f.message().ends_with('.'),
                 "{what}: {f:?}"
             );
         }
@@ -127,11 +127,11 @@ fn pointers_resolve_in_the_document() {
         };
         for f in lint(&source, &LintOptions::default()) {
             assert!(
-                value.pointer(&f.pointer).is_some(),
+                value.pointer(f.pointer()).is_some(),
                 "{}: pointer {} of {} does not resolve",
                 path.display(),
-                f.pointer,
-                f.code
+                f.pointer(),
+                f.code()
             );
         }
     }

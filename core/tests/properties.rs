@@ -215,7 +215,7 @@ proptest! {
             let rendered = render(json, &v.values.fills()).expect("renders");
             let findings: Vec<_> = lint(rendered.as_bytes(), &LintOptions { policy_type })
                 .into_iter()
-                .filter(|f| f.severity >= Severity::Warning)
+                .filter(|f| f.severity() >= Severity::Warning)
                 .collect();
             prop_assert!(findings.is_empty(), "{} {} {}: {:?}\n{}", c.label(), v.partition, v.region, findings, rendered);
         }

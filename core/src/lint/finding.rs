@@ -7,31 +7,64 @@ use crate::severity::Severity;
 /// One problem the linter found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    pub(crate) code: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) message: String,
+    pub(crate) pointer: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) span: Range<usize>,
+}
+
+impl Finding {
     /// The check's code: Access Analyzer's issue code, or one of this
     /// project's codes for checks Access Analyzer lacks (see [`Check::OWN`]).
-    pub code: &'static str,
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
     /// The severity.
-    pub severity: Severity,
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
     /// What is wrong (lowercase, names in backticks, no trailing period).
-    pub message: String,
+    pub fn message(&self) -> &str {
+        &self.message
+    }
     /// RFC 6901 pointer to the offending value (or to the member whose key
     /// is at fault); empty for the whole document.
-    pub pointer: String,
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
     /// 1-based line of [`Finding::span`]'s start.
-    pub line: usize,
+    pub fn line(&self) -> usize {
+        self.line
+    }
     /// 1-based column (in characters) of [`Finding::span`]'s start.
-    pub column: usize,
+    pub fn column(&self) -> usize {
+        self.column
+    }
     /// Byte range in the source that the finding is about.
-    pub span: Range<usize>,
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
 }
 
 /// A check: its code and severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Check {
+    pub(crate) code: &'static str,
+    pub(crate) severity: Severity,
+}
+
+impl Check {
     /// The code.
-    pub code: &'static str,
+    pub fn code(self) -> &'static str {
+        self.code
+    }
     /// The severity of its findings.
-    pub severity: Severity,
+    pub fn severity(self) -> Severity {
+        self.severity
+    }
 }
 
 macro_rules! checks {

@@ -7,9 +7,9 @@
 //! let policy = br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
 //!     "Action": "secretsmanager:GetSecretValu", "Resource": "*"}]}"#;
 //! let findings = lint(policy, &LintOptions { policy_type: PolicyType::Identity });
-//! assert_eq!(findings[0].code, "INVALID_ACTION");
-//! assert_eq!(findings[0].pointer, "/Statement/0/Action");
-//! assert_eq!((findings[0].line, findings[0].column), (2, 15));
+//! assert_eq!(findings[0].code(), "INVALID_ACTION");
+//! assert_eq!(findings[0].pointer(), "/Statement/0/Action");
+//! assert_eq!((findings[0].line(), findings[0].column()), (2, 15));
 //! ```
 //!
 //! The reader ([`reader`]) keeps every value's byte range, so each finding
