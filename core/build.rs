@@ -104,9 +104,17 @@ fn folded(text: &str) -> Vec<u8> {
     text.bytes().map(|b| b.to_ascii_lowercase()).collect()
 }
 
-fn parse(text: &str) -> Result<(Vec<&str>, Vec<Service<'_>>), LineError> {
+struct Parsed<'a> {
+    provenance: Vec<&'a str>,
+    services: Vec<Service<'a>>,
+    /// (key prefix pattern, index of the service whose table lists its keys)
+    key_prefixes: Vec<(&'a str, usize)>,
+}
+
+fn parse(text: &str) -> Result<Parsed<'_>, LineError> {
     let mut provenance = Vec::new();
     let mut services: Vec<Service<'_>> = Vec::new();
+    let mut key_prefixes = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let err = |message: &str| (n + 1, message.to_owned());
         if let Some(comment) = line.strip_prefix("# ") {
@@ -116,7 +124,17 @@ fn parse(text: &str) -> Result<(Vec<&str>, Vec<Service<'_>>), LineError> {
         let fields: Vec<&str> = line.split('\t').collect();
         match fields.as_slice() {
             [""] => {}
+            ["K", key_prefix, service] => {
+                let i = services
+                    .iter()
+                    .position(|s| s.prefix == *service)
+                    .ok_or_else(|| err("key prefix listed under an unknown service"))?;
+                key_prefixes.push((*key_prefix, i));
+            }
             ["S", prefix, name, keys] => {
+                if !key_prefixes.is_empty() {
+                    return Err(err("K lines come after every service"));
+                }
                 let mut parsed = Vec::new();
                 for entry in keys.split(',').filter(|e| !e.is_empty()) {
                     let (key, ty) = entry
@@ -178,12 +196,16 @@ fn parse(text: &str) -> Result<(Vec<&str>, Vec<Service<'_>>), LineError> {
             }
             _ => {
                 return Err(err(
-                    "expected an S, R or A line with its fields, or a `# ` comment",
+                    "expected an S, R, A or K line with its fields, or a `# ` comment",
                 ))
             }
         }
     }
-    Ok((provenance, services))
+    Ok(Parsed {
+        provenance,
+        services,
+        key_prefixes,
+    })
 }
 
 fn header<'a>(provenance: &[&'a str], field: &str) -> Result<&'a str, LineError> {
@@ -200,7 +222,11 @@ fn header<'a>(provenance: &[&'a str], field: &str) -> Result<&'a str, LineError>
 /// times slower. Each service's part of a table is a sub-slice taken with
 /// `split_at` in the static's initializer.
 fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
-    let (provenance, services) = parse(text)?;
+    let Parsed {
+        provenance,
+        services,
+        key_prefixes,
+    } = parse(text)?;
     let source = format!(
         "{} {}",
         header(&provenance, "source")?,
@@ -295,6 +321,11 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
         out,
         "static SERVICES: [Service; {}] = [\n{services_out}];",
         services.len()
+    );
+    let _ = writeln!(
+        out,
+        "static KEY_PREFIXES: [(&str, usize); {}] = {key_prefixes:?};",
+        key_prefixes.len()
     );
     Ok(())
 }

@@ -21,6 +21,10 @@ fields; lists are comma-separated):
     A  action  access level  resource types  condition key indexes
        resource types: names, each with a trailing `*` when required;
        condition key indexes refer to the service's S-line key list.
+    K  key prefix  service prefix                             -- after the services
+       condition keys whose prefix is no service's (an identity provider's,
+       `accounts.google.com:aud`, or an older name, `catalog:ChangeType`) are
+       listed in that service's key table (data/unassociatedConditions.json).
 
 Services are sorted by prefix and actions by lowercase name, so that lookups can use
 binary search. Access levels are abbreviated: L List, R Read, W Write, P Permissions
@@ -189,8 +193,15 @@ def generate(package_dir):
     data = os.path.join(package_dir, "data")
     lines = provenance(package_dir)
     names = load(os.path.join(data, "serviceNames.json"))
-    for prefix in sorted(load(os.path.join(data, "services.json")), key=str.lower):
+    services = sorted(load(os.path.join(data, "services.json")), key=str.lower)
+    for prefix in services:
         lines += service_lines(data, prefix, names.get(prefix, prefix))
+    others = load(os.path.join(data, "unassociatedConditions.json"), {})
+    for key_prefix in sorted(others, key=str.lower):
+        for service in sorted(others[key_prefix]):
+            if service not in services:
+                raise SystemExit(f"key prefix {key_prefix!r} is listed under unknown service {service!r}")
+            lines.append("K\t%s\t%s" % (clean(key_prefix), service))
     return lines
 
 

@@ -416,17 +416,37 @@ impl Catalog {
         self.global_keys
     }
 
+    /// The service whose key table lists the keys of `key`'s prefix (the
+    /// part before the first `:`): the service of that prefix, or, for the
+    /// prefixes that are no service's, the service the reference lists them
+    /// under: identity providers' keys (`accounts.google.com:aud`,
+    /// `token.actions.githubusercontent.com:repository`) under `sts`, and
+    /// `catalog:ChangeType` under `aws-marketplace`. `None` for `aws:` keys.
+    pub fn key_service(&self, key: &str) -> Option<&'static Service> {
+        let (prefix, _) = key.split_once(':')?;
+        if prefix.eq_ignore_ascii_case("aws") {
+            return None;
+        }
+        self.service(prefix).or_else(|| {
+            KEY_PREFIXES
+                .iter()
+                .find(|(pattern, _)| pattern_matches(pattern.as_bytes(), prefix.as_bytes()))
+                .and_then(|&(_, i)| self.services.get(i))
+        })
+    }
+
     /// The condition key `key` names, global (`aws:...`) or of the service
-    /// its prefix names, with `${...}` placeholders in the catalog's names
-    /// matching the concrete part (`aws:ResourceTag/app:team` is
-    /// `aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/env` is
-    /// `s3:ExistingObjectTag/${TagKey}`); case-insensitive.
+    /// whose table lists it ([`Catalog::key_service`]), with `${...}`
+    /// placeholders in the catalog's names matching the concrete part
+    /// (`aws:ResourceTag/app:team` is `aws:ResourceTag/${TagKey}`,
+    /// `s3:ExistingObjectTag/env` is `s3:ExistingObjectTag/${TagKey}`);
+    /// case-insensitive.
     pub fn condition_key(&self, key: &str) -> Option<&'static ConditionKey> {
         let (prefix, _) = key.split_once(':')?;
         if prefix.eq_ignore_ascii_case("aws") {
             self.global_keys.iter().find(|k| k.matches(key))
         } else {
-            self.service(prefix)?
+            self.key_service(key)?
                 .condition_keys
                 .iter()
                 .find(|k| k.matches(key))
@@ -751,6 +771,26 @@ mod tests {
         assert!(catalog.condition_key("secretsmanager:ResourceTag").is_none());
         assert!(catalog.condition_key("aws:ResourceTag/").is_none());
         assert!(catalog.condition_key("no-colon").is_none());
+        // Keys listed under another service's table.
+        let sts = catalog.service("sts").expect("sts");
+        for key in [
+            "accounts.google.com:aud",
+            "token.actions.githubusercontent.com:repository",
+            "token.actions.githubusercontent.com/octo:repository",
+            "oidc.circleci.com/org/1234:oidc.circleci.com/project-id",
+        ] {
+            assert!(
+                catalog.key_service(key).is_some_and(|s| std::ptr::eq(s, sts)),
+                "{key}"
+            );
+            assert!(catalog.condition_key(key).is_some(), "{key}");
+        }
+        let marketplace = catalog
+            .key_service("catalog:ChangeType")
+            .expect("catalog:ChangeType");
+        assert_eq!(marketplace.prefix, "aws-marketplace");
+        assert!(catalog.key_service("aws:SourceArn").is_none());
+        assert!(catalog.key_service("example.com:aud").is_none());
         // The literal key beside a template still resolves to itself.
         let ssm = catalog.service("ssm").expect("ssm");
         assert_eq!(
