@@ -257,6 +257,23 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
     let (mut key_pool, mut type_pool) = (Vec::<u16>::new(), Vec::<(u16, bool)>::new());
     let (mut n_keys, mut n_types, mut n_actions) = (0, 0, 0);
     let mut services_out = String::new();
+    // ARN service namespace -> indexes of the services with a resource type
+    // in it (`catalog` -> servicecatalog; `ec2` -> ec2, ebs, ssm, ...).
+    let mut namespaces = std::collections::BTreeMap::<Vec<u8>, (&str, Vec<usize>)>::new();
+    for (i, s) in services.iter().enumerate() {
+        for (_, arn, _) in &s.resource_types {
+            let namespace = arn.split(':').nth(2).unwrap_or_default();
+            if namespace.is_empty() || namespace.contains('$') {
+                continue;
+            }
+            let entry = namespaces
+                .entry(folded(namespace))
+                .or_insert((namespace, Vec::new()));
+            if entry.1.last() != Some(&i) {
+                entry.1.push(i);
+            }
+        }
+    }
     for s in &services {
         let (k0, t0, a0) = (n_keys, n_types, n_actions);
         for (name, ty, multivalued) in &s.keys {
@@ -327,6 +344,15 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
         "static KEY_PREFIXES: [(&str, usize); {}] = {key_prefixes:?};",
         key_prefixes.len()
     );
+    let _ = writeln!(
+        out,
+        "static ARN_NAMESPACES: [(&str, &[usize]); {}] = [",
+        namespaces.len()
+    );
+    for (namespace, indexes) in namespaces.values() {
+        let _ = writeln!(out, "    ({namespace:?}, &{indexes:?}),");
+    }
+    let _ = writeln!(out, "];");
     Ok(())
 }
 

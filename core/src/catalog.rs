@@ -435,6 +435,22 @@ impl Catalog {
         })
     }
 
+    /// The services with a resource type whose ARN has `namespace` as its
+    /// service field (case-insensitive). Usually the service of that prefix,
+    /// but ARN namespaces and action prefixes differ: `arn:aws:catalog:...`
+    /// is servicecatalog's, `elastic-inference` ec2's, and `ec2` also holds
+    /// the types of ebs, ssm, vpce and others.
+    pub fn arn_namespace_services(
+        &self,
+        namespace: &str,
+    ) -> impl Iterator<Item = &'static Service> + 'static {
+        let services = self.services;
+        let found = ARN_NAMESPACES
+            .binary_search_by(|(n, _)| cmp_ignore_case(n, namespace))
+            .map_or(&[][..], |i| ARN_NAMESPACES[i].1);
+        found.iter().filter_map(move |&i| services.get(i))
+    }
+
     /// The condition key `key` names, global (`aws:...`) or of the service
     /// whose table lists it ([`Catalog::key_service`]), with `${...}`
     /// placeholders in the catalog's names matching the concrete part
@@ -791,6 +807,33 @@ mod tests {
         assert_eq!(marketplace.prefix, "aws-marketplace");
         assert!(catalog.key_service("aws:SourceArn").is_none());
         assert!(catalog.key_service("example.com:aud").is_none());
+    }
+
+    #[test]
+    fn arn_namespaces_name_their_services() {
+        let catalog = Catalog::get();
+        let prefixes = |namespace: &str| {
+            let mut p: Vec<&str> = catalog
+                .arn_namespace_services(namespace)
+                .map(|s| s.prefix)
+                .collect();
+            p.sort_unstable();
+            p
+        };
+        assert_eq!(prefixes("catalog"), ["servicecatalog"]);
+        assert_eq!(prefixes("Elastic-Inference"), ["ec2"]);
+        assert_eq!(prefixes("secretsmanager"), ["secretsmanager"]);
+        assert!(prefixes("ec2").contains(&"ebs"));
+        assert!(prefixes("no-such-namespace").is_empty());
+        // Every namespace of every resource type is found.
+        for service in catalog.services() {
+            for t in service.resource_types {
+                let namespace = t.arn_pattern.split(':').nth(2).unwrap_or_default();
+                if !namespace.contains('$') {
+                    assert!(prefixes(namespace).contains(&service.prefix), "{namespace}");
+                }
+            }
+        }
         // The literal key beside a template still resolves to itself.
         let ssm = catalog.service("ssm").expect("ssm");
         assert_eq!(
