@@ -28,8 +28,11 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let read =
-        |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read core/{path}: {e}"));
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?;
+    let read = |path: &str| {
+        std::fs::read_to_string(Path::new(&root).join(path))
+            .map_err(|e| format!("cannot read core/{path}: {e}"))
+    };
     let catalog = read(CATALOG)?;
     let global = read(GLOBAL_KEYS)?;
     let mut out = String::with_capacity(4 << 20);
@@ -233,20 +236,8 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
         header(&provenance, "version")?
     );
     let date = header(&provenance, "date")?;
-    let _ = writeln!(
-        out,
-        "/// The catalog's source: the npm package and its exact version."
-    );
-    let _ = writeln!(out, "pub const SOURCE: &str = {source:?};");
-    let _ = writeln!(
-        out,
-        "/// The date of the source's data (`YYYY-MM-DD`): AWS actions, resource types"
-    );
-    let _ = writeln!(
-        out,
-        "/// and condition keys published later are unknown to the catalog."
-    );
-    let _ = writeln!(out, "pub const DATE: &str = {date:?};");
+    let _ = writeln!(out, "const GENERATED_SOURCE: &str = {source:?};");
+    let _ = writeln!(out, "const GENERATED_DATE: &str = {date:?};");
     let _ = writeln!(
         out,
         "static PROVENANCE: [&str; {}] = {provenance:?};",

