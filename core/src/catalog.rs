@@ -456,7 +456,9 @@ impl Catalog {
         let services = self.services;
         let found = ARN_NAMESPACES
             .binary_search_by(|(n, _)| cmp_ignore_case(n, namespace))
-            .map_or(&[][..], |i| ARN_NAMESPACES[i].1);
+            .ok()
+            .and_then(|i| ARN_NAMESPACES.get(i))
+            .map_or(&[][..], |&(_, indexes)| indexes);
         found.iter().filter_map(move |&i| services.get(i))
     }
 
