@@ -4,16 +4,14 @@
 //! recommended alternating-users + KMS statements plus five unrelated ones,
 //! one of them a Deny) and the function's resource policy against the
 //! alternating-users + KMS spec: every requirement evaluated, the excess
-//! expanded through the catalog, the resource policy probed. The catalog is
-//! loaded before measuring (it is parsed once per process); its load is
-//! measured on its own. Baseline in the same run: serde_json parsing the
+//! expanded through the catalog (static tables compiled into the binary),
+//! the resource policy probed. Baseline in the same run: serde_json parsing the
 //! role policy into a `Value`. Target: under 20 µs per check.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rotation_policy_core::access::{check, CheckInput, PolicyInput};
-use rotation_policy_core::catalog::Catalog;
 use rotation_policy_core::{Kms, OneOrMany, PolicyDocument, RotationSpec, Strategy};
 
 const ACCOUNT: &str = "111122223333";
@@ -48,7 +46,6 @@ fn bench(c: &mut Criterion) {
     role.statement = OneOrMany::Many(statements);
     let role_json = role.to_json_pretty();
     let resource = spec.resource_policy();
-    Catalog::get();
 
     let mut group = c.benchmark_group("check");
     group.bench_function("serde_json_value_parse_role_policy (baseline)", |b| {
@@ -74,9 +71,6 @@ fn bench(c: &mut Criterion) {
             assert!(report.allowed);
             report
         })
-    });
-    group.bench_function("catalog_load (once per process)", |b| {
-        b.iter(Catalog::parse_embedded)
     });
     group.finish();
 }

@@ -3,13 +3,12 @@
 //! Linting the alternating-users + KMS key execution role policy (about
 //! 1.2 KB, every ARN concrete), next to the baseline in the same run:
 //! serde_json parsing the same text into `serde_json::Value`. Target: lint at
-//! most 4x the baseline. The catalog is loaded before the measurement (once
-//! per process, as in the CLI) and its load is measured on its own.
+//! most 4x the baseline. The catalog is static data compiled into the
+//! binary (`core/build.rs`): there is no load to measure.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rotation_policy_core::catalog::Catalog;
 use rotation_policy_core::lint::{lint, LintOptions, PolicyType};
 use rotation_policy_core::{Kms, RotationSpec, Strategy};
 
@@ -32,7 +31,7 @@ fn benches(c: &mut Criterion) {
     let options = LintOptions {
         policy_type: PolicyType::Identity,
     };
-    // Load the catalog outside the measurement, and make sure the input is clean.
+    // Make sure the input is clean.
     assert!(lint(policy.as_bytes(), &options).is_empty());
     let mut group = c.benchmark_group(format!("lint_role_policy_{}_bytes", policy.len()));
     group.bench_function("serde_json_value_baseline", |b| {
@@ -42,9 +41,6 @@ fn benches(c: &mut Criterion) {
         b.iter(|| lint(black_box(policy.as_bytes()), &options))
     });
     group.finish();
-    c.bench_function("catalog_parse_embedded", |b| {
-        b.iter(|| Catalog::parse_embedded().expect("embedded catalog parses"))
-    });
 }
 
 criterion_group!(lint_benches, benches);

@@ -178,7 +178,7 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         );
         return None;
     };
-    let types = &service.resource_types;
+    let types = service.resource_types;
     // Field usage over the service's formats: whether every type has a
     // region (account), and whether none has.
     let (mut region_required, mut region_forbidden) = (true, true);
