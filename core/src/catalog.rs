@@ -15,6 +15,8 @@
 //! (`secretsmanager:ResourceTag/tag-key`, `s3:ExistingObjectTag/<key>`,
 //! `glacier:ResourceTag/`) as `${TagKey}`.
 
+use crate::policy::wildcard::matches_ignore_case as wildcard_match;
+
 include!(concat!(env!("OUT_DIR"), "/catalog_tables.rs"));
 
 /// The catalog's source, from the data file's header: the npm package and
@@ -342,44 +344,6 @@ fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
-/// IAM's wildcard match for actions: `*` matches any run of characters, `?`
-/// any one character; ASCII case-insensitive.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    wildcard_match_case(pattern, text, true)
-}
-
-/// IAM's wildcard match, case-sensitive as for resource ARNs and
-/// `StringLike`/`ArnLike` values, or ASCII case-insensitive as for actions.
-/// The one matcher the linter, the checker and the catalog share.
-pub fn wildcard_match_case(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let same = |a: u8, b: u8| {
-            if ignore_case {
-                a.eq_ignore_ascii_case(&b)
-            } else {
-                a == b
-            }
-        };
-        if pi < p.len() && (p[pi] == b'?' || (p[pi] != b'*' && same(p[pi], t[ti]))) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&b| b == b'*')
-}
-
 /// The whole catalog: the generated static tables.
 #[derive(Debug)]
 pub struct Catalog {
@@ -560,8 +524,6 @@ mod tests {
         assert_eq!(names, ["UpdateSecretVersionStage"]);
         assert!(catalog.actions_matching("ec2:Describe*").len() > 100);
         assert!(catalog.actions_matching("*").len() > 10_000);
-        assert!(wildcard_match("s?:get*", "s3:GetObject"));
-        assert!(!wildcard_match("s3:Get", "s3:GetObject"));
     }
 
     #[test]
