@@ -1,19 +1,130 @@
-//! rotation-policy: correct-by-construction IAM policies for AWS Secrets
-//! Manager rotation Lambda functions.
+//! Correct-by-construction IAM policies for the Lambda function that rotates
+//! an AWS Secrets Manager secret.
 //!
-//! This facade re-exports the core library and the [`rotation_policy!`] macro
-//! (see the README for the full story). Two features add to it, both off by
-//! default:
-//! - `json`: serde's `Serialize`/`Deserialize` on the policy model,
-//!   `PolicyDocument::from_json` and `RotationSpec::cloudformation_json`
-//!   (serde and serde_json). The generator and the macro write their JSON
-//!   without serde, so by default the crate builds no serde at all.
-//! - `analysis` (implies `json`): the linter (`lint`) and the access checker
-//!   (`access`): `rotation-policy = { version = "0.1", features = ["analysis"] }`.
+//! Secrets Manager rotates a secret by invoking a Lambda function. Two
+//! policies make that work, and both are easy to get subtly wrong:
+//!
+//! - the function's **resource policy** says who may invoke it. Without an
+//!   `aws:SourceAccount` condition on the service principal
+//!   `secretsmanager.amazonaws.com`, Secrets Manager may invoke it on behalf
+//!   of *any* account (the confused deputy); every resource policy this crate
+//!   writes is bound to your account, and with `source_arn` to the secret;
+//! - the function's **execution role policy** says what the function may
+//!   do: read and update the secret it rotates, read the superuser secret
+//!   (alternating users), generate a password, use the secret's KMS key, and
+//!   create network interfaces when it runs in a VPC. The AWS page of 2021 put
+//!   `aws:SourceAccount` there too, where it never matches and rotation fails
+//!   with AccessDenied; the default `recommended` profile leaves it out.
+//!
+//! # At run time: the builder
+//!
+//! ```
+//! use rotation_policy::{Kms, RotationSpec, Strategy};
+//!
+//! let spec = RotationSpec::builder(Strategy::AlternatingUsers)
+//!     .account("111122223333")
+//!     .secret("arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf")
+//!     .function("arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db")
+//!     .superuser_secret("arn:aws:secretsmanager:us-east-1:111122223333:secret:admin-XyZ123")
+//!     .kms(Kms::Key("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab".into()))
+//!     .build()
+//!     .expect("valid options");
+//! let resource_policy: String = spec.resource_policy_json();
+//! let execution_role_policy: String = spec.execution_role_policy_json();
+//! assert!(resource_policy.contains(r#""aws:SourceAccount": "111122223333""#));
+//! assert!(execution_role_policy.contains("secretsmanager:PutSecretValue"));
+//! ```
+//!
+//! [`RotationSpecBuilder::build`] checks every value (account ids of 12
+//! digits, ARNs of the right service, resource type and partition, one
+//! account for the secret, the superuser secret and the function, ...) and
+//! reports every problem at once as a [`SpecError`] of structured
+//! [`Diagnostic`]s: a kind, the option concerned, the related option of a
+//! contradiction, and the byte range inside the offending value.
+//!
+//! ```
+//! use rotation_policy::{DiagnosticKind, Field, RotationSpec, Strategy};
+//!
+//! let error = RotationSpec::builder(Strategy::SingleUser)
+//!     .account("11112222333")
+//!     .kms(rotation_policy::Kms::Key("arn:aws:kms:us-east-1:111122223333:alias/app".into()))
+//!     .build()
+//!     .unwrap_err();
+//! let fields: Vec<_> = error.diagnostics().iter().map(|d| d.field()).collect();
+//! assert_eq!(fields, [Some(Field::Account), Some(Field::Kms)]);
+//! assert!(matches!(error.diagnostics()[1].kind(), DiagnosticKind::InvalidValue(_)));
+//! ```
+//!
+//! # At compile time: [`rotation_policy!`]
+//!
+//! The same options, checked when your crate compiles; the constant holds
+//! the bytes of the builder's JSON. Every mistake is a compile error on the
+//! offending key or value, all of them in one compile.
+//!
+//! ```
+//! use rotation_policy::{rotation_policy, RotationPolicies};
+//!
+//! const POLICIES: RotationPolicies = rotation_policy! {
+//!     strategy: single_user,
+//!     account: "111122223333",
+//!     secret: "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf",
+//!     function: "arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db",
+//! };
+//! assert!(POLICIES.resource_policy.contains("lambda:InvokeFunction"));
+//! ```
+//!
+//! # Placeholders
+//!
+//! An option left out stays in the documents as a CloudFormation `Fn::Sub`
+//! placeholder (`${AWS::AccountId}`, `${SecretArn}`, `${RotationLambdaArn}`,
+//! `${SuperuserSecretArn}`, `${KmsKeyArn}`), so a document can go into a
+//! template as it is, or be filled later by [`render()`], which validates each
+//! value for its slot and JSON-escapes it:
+//!
+//! ```
+//! use rotation_policy::{render, RotationSpec, Strategy};
+//!
+//! let spec = RotationSpec::builder(Strategy::SingleUser).build().expect("valid options");
+//! let policy = render(
+//!     &spec.resource_policy_json(),
+//!     &[
+//!         ("AWS::AccountId", "111122223333"),
+//!         ("RotationLambdaArn", "arn:aws:lambda:us-east-1:111122223333:function:rotate-app-db"),
+//!     ],
+//! )
+//! .expect("valid values");
+//! assert!(policy.contains(r#""aws:SourceAccount": "111122223333""#));
+//! ```
+//!
+//! # Features
+//!
+//! Both off by default; without them the crate compiles no serde and no
+//! action catalog.
+//!
+//! - `serde`: serde's `Serialize`/`Deserialize` on the policy model
+//!   ([`PolicyDocument`], [`Statement`], ...), `PolicyDocument::from_json`,
+//!   and `RotationSpec::cloudformation_json` (a CloudFormation template
+//!   fragment with the execution role and the invoke permission).
+//! - `analysis` (implies `serde`): `lint`, a linter for any IAM policy with
+//!   IAM Access Analyzer's issue codes, and `access`, an offline evaluator
+//!   that proves whether a role's policies let rotation work, explains every
+//!   denial and lists what the role grants beyond the need. The
+//!   `rotation-policy` command line tool (crate `rotation-policy-cli`) is
+//!   these, as `generate`, `lint` and `check`.
 
 #![forbid(unsafe_code)]
 
-pub use rotation_policy_core::*;
+#[cfg(feature = "serde")]
+pub use rotation_policy_core::cloudformation;
+pub use rotation_policy_core::render::{self, render, RenderError, RenderProblem};
+#[cfg(feature = "analysis")]
+pub use rotation_policy_core::{access, catalog, lint};
+pub use rotation_policy_core::{
+    arn, documents, policy, severity, spec, AccountId, Arn, ArnError, ArnErrorKind, ConditionValue,
+    Diagnostic, DiagnosticKind, Effect, Field, FunctionArn, Kms, KmsKeyArn, OneOrMany, OrderedMap, Part,
+    Partition, Placeholder, PolicyDocument, Principal, Profile, RotationPolicies, RotationSpec,
+    RotationSpecBuilder, SecretArn, SecretSuffix, Severity, Slot, SpecError, Statement, Strategy,
+};
 
 // Lets the macro's expansion, which names `::rotation_policy::RotationPolicies`,
 // resolve inside this crate too (unit tests, doc examples).
