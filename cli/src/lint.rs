@@ -87,7 +87,8 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
             .unwrap_or_default()
     };
     let policy_type = PolicyType::from_name(arg(TYPE)).unwrap_or_default();
-    let fail_on = Severity::from_name(arg(FAIL_ON)).unwrap_or(Severity::Error);
+    // The CLI spells `security-warning` with `-` where core has `_`.
+    let fail_on = Severity::from_name(&arg(FAIL_ON).replace('-', "_")).unwrap_or(Severity::Error);
     let options = LintOptions { policy_type };
     let mut unreadable = false;
     let mut linted = Vec::new();

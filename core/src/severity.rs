@@ -44,14 +44,9 @@ impl Severity {
         }
     }
 
-    /// Parses a machine name; `-` and `_` are interchangeable
-    /// (`security-warning` as a CLI value).
+    /// Parses a machine name (`security_warning`).
     pub fn from_name(name: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|s| {
-            s.as_str()
-                .bytes()
-                .eq(name.bytes().map(|b| if b == b'-' { b'_' } else { b }))
-        })
+        Severity::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
     /// Access Analyzer's spelling in its check list (`SECURITY_WARNING`).
