@@ -29,12 +29,15 @@ impl Writer {
     /// A line break and the current depth's indentation, after a comma when
     /// `comma` is set.
     fn line(&mut self, comma: bool) {
+        /// The indentation of up to 32 levels, taken as one slice.
+        const INDENT: &str = "                                                                ";
         if comma {
             self.out.push(',');
         }
         self.out.push('\n');
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
+        match INDENT.get(..2 * self.depth) {
+            Some(indent) => self.out.push_str(indent),
+            None => self.out.push_str(&"  ".repeat(self.depth)),
         }
     }
 
@@ -164,19 +167,35 @@ impl Writer {
 /// characters: `\b`, `\f`, `\n`, `\r`, `\t`, else `\u00XX`), without the
 /// quotes.
 pub(crate) fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c < ' ' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
+    // Runs of bytes that need no escape are copied whole. An indexed loop:
+    // the proc macro runs this unoptimized in a dev build, where an iterator
+    // adapter costs a call per byte.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i - 1]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escape);
         }
+        start = i;
     }
+    out.push_str(&s[start..]);
 }
 
 /// The document as serde_json's pretty printer writes it.
