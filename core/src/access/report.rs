@@ -1,7 +1,7 @@
 //! The access check: evaluate every request rotation makes, list what the
 //! role grants beyond them, and judge who may invoke the function.
 
-use crate::catalog::{AccessLevel, Catalog};
+use crate::catalog::{AccessLevel, ActionPatterns as _, Catalog};
 use crate::policy::{Effect, PolicyDocument};
 use crate::spec::RotationSpec;
 

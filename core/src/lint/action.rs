@@ -3,6 +3,7 @@
 use super::reader::{JsonValue, NodeId};
 use super::stmt::{Item, Resolved, Stmt};
 use super::{variable, Check, Ctx, Target};
+use crate::catalog::{ActionPatterns as _, ServiceActionPatterns as _};
 use crate::policy::wildcard::matches_ignore_case as wildcard_match;
 use crate::suggest::closest;
 

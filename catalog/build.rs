@@ -1,10 +1,11 @@
 //! Turns `data/catalog.txt` (written by `scripts/gen-catalog.sh`) and
 //! `data/global-condition-keys.tsv` into static tables, so that no process
-//! parses the catalog at start-up. Only with the `analysis` feature: the
-//! `rotation_policy!` macro builds core without it and compiles no catalog.
+//! parses the catalog at start-up. A crate of its own, a dependency of core's
+//! `analysis` feature only: the `rotation_policy!` macro builds core without
+//! it, and an edit to core does not rebuild the tables.
 //!
-//! The output, `$OUT_DIR/catalog_tables.rs`, is included by
-//! `src/catalog.rs`, which defines the types it fills. Every index in the
+//! The output, `$OUT_DIR/catalog_tables.rs`, is included by `src/lib.rs`,
+//! which defines the types it fills. Every index in the
 //! data is checked here, and the sort orders that the look-ups' binary
 //! searches rely on, so a malformed data file fails the build with its line.
 
@@ -16,9 +17,6 @@ const GLOBAL_KEYS: &str = "data/global-condition-keys.tsv";
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    if std::env::var_os("CARGO_FEATURE_ANALYSIS").is_none() {
-        return;
-    }
     println!("cargo:rerun-if-changed={CATALOG}");
     println!("cargo:rerun-if-changed={GLOBAL_KEYS}");
     if let Err(message) = run() {
@@ -31,15 +29,15 @@ fn run() -> Result<(), String> {
     let root = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?;
     let read = |path: &str| {
         std::fs::read_to_string(Path::new(&root).join(path))
-            .map_err(|e| format!("cannot read core/{path}: {e}"))
+            .map_err(|e| format!("cannot read catalog/{path}: {e}"))
     };
     let catalog = read(CATALOG)?;
     let global = read(GLOBAL_KEYS)?;
     let mut out = String::with_capacity(4 << 20);
     write_catalog(&catalog, &mut out)
-        .map_err(|(line, message)| format!("core/{CATALOG}:{line}: {message}"))?;
+        .map_err(|(line, message)| format!("catalog/{CATALOG}:{line}: {message}"))?;
     write_global_keys(&global, &mut out)
-        .map_err(|(line, message)| format!("core/{GLOBAL_KEYS}:{line}: {message}"))?;
+        .map_err(|(line, message)| format!("catalog/{GLOBAL_KEYS}:{line}: {message}"))?;
     let dir = std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?;
     let path = Path::new(&dir).join("catalog_tables.rs");
     std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
