@@ -109,7 +109,11 @@ fn load(path: &str, stdin_used: &mut bool) -> Result<PolicyDocument, String> {
             .collect();
         Err(format!(
             "cannot evaluate {}: {}",
-            if problems.len() == 1 { "a condition" } else { "conditions" },
+            if problems.len() == 1 {
+                "a condition"
+            } else {
+                "conditions"
+            },
             listed.join("; ")
         ))
     }

@@ -432,7 +432,12 @@ fn role_with_ec2(spec: &RotationSpec, ec2: &str) -> PolicyDocument {
         })
         .cloned()
         .collect();
-    statements.extend(doc(&format!(r#"{{"Statement":[{ec2}]}}"#)).statements().iter().cloned());
+    statements.extend(
+        doc(&format!(r#"{{"Statement":[{ec2}]}}"#))
+            .statements()
+            .iter()
+            .cloned(),
+    );
     role.statement = rotation_policy_core::OneOrMany::Many(statements);
     role
 }
@@ -542,10 +547,12 @@ fn excess_leaves_out_actions_that_can_never_be_granted_on_the_resource_named() {
     let mut role = spec.execution_role_policy();
     let mut statements = role.statements().to_vec();
     statements.extend(
-        doc(&format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"{SUPERUSER}"}}]}}"#))
-            .statements()
-            .iter()
-            .cloned(),
+        doc(&format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"{SUPERUSER}"}}]}}"#
+        ))
+        .statements()
+        .iter()
+        .cloned(),
     );
     role.statement = rotation_policy_core::OneOrMany::Many(statements);
     let report = run_check(&spec, &role, None);
@@ -555,8 +562,14 @@ fn excess_leaves_out_actions_that_can_never_be_granted_on_the_resource_named() {
     for e in &report.excess {
         assert!(e.action.starts_with("secretsmanager:"), "{e:?}");
     }
-    assert!(report.excess.iter().all(|e| e.action != "secretsmanager:ListSecrets"));
-    assert!(report.excess.iter().any(|e| e.action == "secretsmanager:DeleteSecret"));
+    assert!(report
+        .excess
+        .iter()
+        .all(|e| e.action != "secretsmanager:ListSecrets"));
+    assert!(report
+        .excess
+        .iter()
+        .any(|e| e.action == "secretsmanager:DeleteSecret"));
     let grants = report.excess_grants();
     assert_eq!(grants.len(), 1);
     assert_eq!(grants[0].services.len(), 1);
@@ -568,7 +581,8 @@ fn excess_leaves_out_actions_that_can_never_be_granted_on_the_resource_named() {
 #[test]
 fn action_star_is_grouped_by_service_and_access_level() {
     let spec = full_spec(Profile::Recommended);
-    let role = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#);
+    let role =
+        doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#);
     let report = run_check(&spec, &role, None);
     assert!(report.allowed);
     let grants = report.excess_grants();
@@ -580,7 +594,10 @@ fn action_star_is_grouped_by_service_and_access_level() {
     let ec2 = grant.services.iter().find(|s| s.service == "ec2").expect("ec2");
     assert!(ec2.whole && ec2.actions.is_empty());
     // Rotation's own needs are not counted, except where `*` is wider.
-    assert!(report.excess.iter().all(|e| e.action != "ec2:CreateNetworkInterface"));
+    assert!(report
+        .excess
+        .iter()
+        .all(|e| e.action != "ec2:CreateNetworkInterface"));
     assert!(report.excess.iter().all(|e| e.action != "logs:PutLogEvents"));
     assert!(grant
         .wider

@@ -75,7 +75,10 @@ fn ec2_arn_prefix(spec: &RotationSpec) -> String {
 /// allowed, so each resource is one request here: a `Deny` on `subnet/*`
 /// breaks rotation, and a grant on `arn:aws:ec2:REGION:ACCOUNT:*/*` (the
 /// scoping the Lambda guide shows) works.
-fn network_interface_calls(spec: &RotationSpec, own_call: &dyn Fn(&str, &str, &'static str) -> Request) -> Vec<Request> {
+fn network_interface_calls(
+    spec: &RotationSpec,
+    own_call: &dyn Fn(&str, &str, &'static str) -> Request,
+) -> Vec<Request> {
     let prefix = ec2_arn_prefix(spec);
     let eni = format!("{prefix}network-interface/{EXAMPLE_NETWORK_INTERFACE}");
     let subnet = format!("{prefix}subnet/{EXAMPLE_SUBNET}");

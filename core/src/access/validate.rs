@@ -58,7 +58,8 @@ pub fn uninterpretable(document: &PolicyDocument) -> Vec<Uninterpretable> {
                 Err(base_name) => {
                     let hint = crate::suggest::did_you_mean(base_name, Operator::base_names());
                     let reason = if name.ends_with("IfExists") && base_name == "Null" {
-                        "`NullIfExists` is not a condition operator: `IfExists` does not apply to `Null`".to_owned()
+                        "`NullIfExists` is not a condition operator: `IfExists` does not apply to `Null`"
+                            .to_owned()
                     } else {
                         format!("unknown condition operator `{name}`{hint}")
                     };
@@ -110,7 +111,9 @@ fn json_type(value: &ConditionValue) -> &'static str {
 pub fn locate_parse_error(value: &serde_json::Value) -> Option<Uninterpretable> {
     use serde_json::Value;
     fn fails<T: serde::de::DeserializeOwned>(value: &Value) -> Option<String> {
-        serde_json::from_value::<T>(value.clone()).err().map(|e| e.to_string())
+        serde_json::from_value::<T>(value.clone())
+            .err()
+            .map(|e| e.to_string())
     }
     let object = value.as_object()?;
     let (statements, single) = match object.get("Statement")? {
@@ -126,13 +129,18 @@ pub fn locate_parse_error(value: &serde_json::Value) -> Option<Uninterpretable> 
             continue;
         };
         let Some(members) = statement.as_object() else {
-            return Some(Uninterpretable { pointer: base, reason });
+            return Some(Uninterpretable {
+                pointer: base,
+                reason,
+            });
         };
         for (key, member) in members {
             let mut at = base.clone();
             push_token(&mut at, key);
             let failure = match key.as_str() {
-                "Action" | "NotAction" | "Resource" | "NotResource" => fails::<OneOrMany<String>>(member),
+                // Untagged enums fail with no detail: say what is expected.
+                "Action" | "NotAction" | "Resource" | "NotResource" => fails::<OneOrMany<String>>(member)
+                    .map(|_| "invalid type: expected a string or an array of strings".to_owned()),
                 "Principal" | "NotPrincipal" => fails::<crate::policy::Principal>(member),
                 "Effect" => fails::<crate::policy::Effect>(member),
                 "Sid" => fails::<String>(member),
@@ -165,7 +173,10 @@ pub fn locate_parse_error(value: &serde_json::Value) -> Option<Uninterpretable> 
                 return Some(Uninterpretable { pointer: at, reason });
             }
         }
-        return Some(Uninterpretable { pointer: base, reason });
+        return Some(Uninterpretable {
+            pointer: base,
+            reason,
+        });
     }
     None
 }
@@ -184,7 +195,10 @@ mod tests {
             r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2020-01-01Tnonsense"}}}]}"#,
         );
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].pointer, "/Statement/1/Condition/DateGreaterThan/aws:CurrentTime");
+        assert_eq!(
+            p[0].pointer,
+            "/Statement/1/Condition/DateGreaterThan/aws:CurrentTime"
+        );
         assert!(p[0].reason.contains("ISO 8601"), "{}", p[0].reason);
     }
 
@@ -195,7 +209,11 @@ mod tests {
         );
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].pointer, "/Statement/Condition/StringEqual");
-        assert!(p[0].reason.contains("did you mean `StringEquals`"), "{}", p[0].reason);
+        assert!(
+            p[0].reason.contains("did you mean `StringEquals`"),
+            "{}",
+            p[0].reason
+        );
         let p = problems(
             r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NullIfExists":{"aws:SourceIp":"true"}}}}"#,
         );
