@@ -42,14 +42,38 @@ pub fn uninterpretable(document: &PolicyDocument) -> Vec<Uninterpretable> {
     let mut out = Vec::new();
     let single = matches!(document.statement, OneOrMany::One(_));
     for (index, statement) in document.statements().iter().enumerate() {
+        let mut at_statement = String::from("/Statement");
+        if !single {
+            at_statement.push_str(&format!("/{index}"));
+        }
+        // IAM User Guide, "Grammar of the IAM JSON policy language": a
+        // statement has `Action` or `NotAction` (one of them), and at most
+        // one of `Resource`/`NotResource` and of `Principal`/`NotPrincipal`.
+        // IAM refuses other statements; evaluating one would drop a part of
+        // it silently.
+        let pairs = [
+            ("Action", statement.action.is_some(), "NotAction", statement.not_action.is_some()),
+            ("Resource", statement.resource.is_some(), "NotResource", statement.not_resource.is_some()),
+            ("Principal", statement.principal.is_some(), "NotPrincipal", statement.not_principal.is_some()),
+        ];
+        for (name, has, not_name, has_not) in pairs {
+            if has && has_not {
+                out.push(Uninterpretable {
+                    pointer: format!("{at_statement}/{not_name}"),
+                    reason: format!("a statement has either `{name}` or `{not_name}`, not both"),
+                });
+            }
+        }
+        if statement.action.is_none() && statement.not_action.is_none() {
+            out.push(Uninterpretable {
+                pointer: at_statement.clone(),
+                reason: "the statement has neither `Action` nor `NotAction`".to_owned(),
+            });
+        }
         let Some(block) = &statement.condition else {
             continue;
         };
-        let mut base = String::from("/Statement");
-        if !single {
-            base.push_str(&format!("/{index}"));
-        }
-        base.push_str("/Condition");
+        let base = format!("{at_statement}/Condition");
         for (name, keys) in block.iter() {
             let mut at_operator = base.clone();
             push_token(&mut at_operator, name);
@@ -235,6 +259,16 @@ mod tests {
         );
         assert!(p[0].reason.contains("JSON number `1`"), "{}", p[0].reason);
         assert!(p[1].reason.contains("JSON boolean `false`"), "{}", p[1].reason);
+    }
+
+    #[test]
+    fn statements_iam_refuses_are_reported() {
+        let p = problems(
+            r#"{"Statement":[{"Effect":"Deny","Action":"ec2:*","NotAction":"s3:*","Resource":"*"},{"Effect":"Deny","Resource":"*"}]}"#,
+        );
+        let pointers: Vec<&str> = p.iter().map(|u| u.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/Statement/0/NotAction", "/Statement/1"]);
+        assert!(p[0].reason.contains("not both"));
     }
 
     #[test]
