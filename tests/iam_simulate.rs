@@ -121,18 +121,66 @@ fn condition(rng: &mut Rng) -> (String, String, Vec<String>) {
     // (family, key, candidate values)
     let keys: &[(&str, &str, &[&str])] = &[
         ("String", "aws:PrincipalAccount", &[ACCOUNT, OTHER, "1111*"]),
-        ("String", "aws:RequestedRegion", &["us-east-1", "eu-west-1", "us-*"]),
-        ("String", "aws:PrincipalType", &["AssumedRole", "assumedrole", "User"]),
-        ("String", "secretsmanager:resource/AllowRotationLambdaArn", &[FUNCTION, "arn:aws:lambda:*"]),
-        ("String", "kms:ViaService", &["secretsmanager.us-east-1.amazonaws.com", "secretsmanager.*.amazonaws.com", "s3.us-east-1.amazonaws.com"]),
+        (
+            "String",
+            "aws:RequestedRegion",
+            &["us-east-1", "eu-west-1", "us-*"],
+        ),
+        (
+            "String",
+            "aws:PrincipalType",
+            &["AssumedRole", "assumedrole", "User"],
+        ),
+        (
+            "String",
+            "secretsmanager:resource/AllowRotationLambdaArn",
+            &[FUNCTION, "arn:aws:lambda:*"],
+        ),
+        (
+            "String",
+            "kms:ViaService",
+            &[
+                "secretsmanager.us-east-1.amazonaws.com",
+                "secretsmanager.*.amazonaws.com",
+                "s3.us-east-1.amazonaws.com",
+            ],
+        ),
         ("String", "kms:CallerAccount", &[ACCOUNT, OTHER]),
-        ("String", "kms:EncryptionContext:SecretARN", &[SECRET, SUPERUSER, "arn:aws:secretsmanager:*"]),
+        (
+            "String",
+            "kms:EncryptionContext:SecretARN",
+            &[SECRET, SUPERUSER, "arn:aws:secretsmanager:*"],
+        ),
         ("String", "aws:SourceAccount", &[ACCOUNT]),
         ("String", "aws:PrincipalTag/team", &["db"]),
-        ("String", "aws:CalledVia", &["secretsmanager.amazonaws.com", "s3.amazonaws.com"]),
-        ("String", "kms:EncryptionContextKeys", &["SecretARN", "SecretVersionId", "Other"]),
-        ("String", "aws:PrincipalArn", &["arn:aws:iam::${aws:PrincipalAccount}:role/rotation", "arn:aws:iam::${aws:PrincipalAccount}:role/*"]),
-        ("Arn", "aws:PrincipalArn", &[ROLE, "arn:aws:iam::*:role/rot*", "arn:aws:iam::444455556666:role/*", "arn:aws:iam::${aws:PrincipalAccount}:role/rotation"]),
+        (
+            "String",
+            "aws:CalledVia",
+            &["secretsmanager.amazonaws.com", "s3.amazonaws.com"],
+        ),
+        (
+            "String",
+            "kms:EncryptionContextKeys",
+            &["SecretARN", "SecretVersionId", "Other"],
+        ),
+        (
+            "String",
+            "aws:PrincipalArn",
+            &[
+                "arn:aws:iam::${aws:PrincipalAccount}:role/rotation",
+                "arn:aws:iam::${aws:PrincipalAccount}:role/*",
+            ],
+        ),
+        (
+            "Arn",
+            "aws:PrincipalArn",
+            &[
+                ROLE,
+                "arn:aws:iam::*:role/rot*",
+                "arn:aws:iam::444455556666:role/*",
+                "arn:aws:iam::${aws:PrincipalAccount}:role/rotation",
+            ],
+        ),
         ("Arn", "aws:SourceArn", &[SECRET]),
         ("Bool", "aws:SecureTransport", &["true", "false"]),
         ("Bool", "aws:ViaAWSService", &["false"]),
@@ -168,7 +216,11 @@ fn condition(rng: &mut Rng) -> (String, String, Vec<String>) {
         operator.push_str("IfExists");
     }
     if rng.chance(1, 4) {
-        let qualifier = if rng.chance(1, 2) { "ForAnyValue:" } else { "ForAllValues:" };
+        let qualifier = if rng.chance(1, 2) {
+            "ForAnyValue:"
+        } else {
+            "ForAllValues:"
+        };
         operator.insert_str(0, qualifier);
     }
     let count = 1 + rng.below(2);
@@ -188,7 +240,11 @@ fn add_condition(statement: &mut Value, rng: &mut Rng) {
         .expect("condition object")
         .entry(operator)
         .or_insert_with(|| json!({}));
-    keys[key] = if values.len() == 1 { json!(values[0]) } else { json!(values) };
+    keys[key] = if values.len() == 1 {
+        json!(values[0])
+    } else {
+        json!(values)
+    };
 }
 
 fn random_statement(rng: &mut Rng, effect: &str) -> Value {
@@ -424,10 +480,13 @@ fn applicable<'a>(
 fn unknown(request: &Request, policies: &[NamedPolicy<'_>]) -> Option<String> {
     policies.iter().find_map(|p| {
         let variables = p.document.version.as_deref() == Some(VERSION_2012_10_17);
-        p.document.statements().iter().find_map(|s| match statement_match(s, p.kind, request, variables) {
-            Match::Unknown(why) => Some(why),
-            _ => None,
-        })
+        p.document
+            .statements()
+            .iter()
+            .find_map(|s| match statement_match(s, p.kind, request, variables) {
+                Match::Unknown(why) => Some(why),
+                _ => None,
+            })
     })
 }
 
@@ -467,7 +526,9 @@ fn without_resource_type_wildcards(value: &Value) -> Value {
                 let kept: Vec<Value> = list
                     .into_iter()
                     .map(|p| match p.as_str() {
-                        Some(text) if wildcard_in_resource_type(text) => json!("arn:aws:none:::matches-nothing"),
+                        Some(text) if wildcard_in_resource_type(text) => {
+                            json!("arn:aws:none:::matches-nothing")
+                        }
                         _ => p,
                     })
                     .collect();
@@ -496,7 +557,10 @@ fn null_without_qualifiers(value: &Value) -> Value {
                     // Two blocks on one key are AND-ed: keep both by
                     // merging only when the key is new (else the case is
                     // left to the other classes).
-                    null.as_object_mut().expect("Null block").entry(key).or_insert(values);
+                    null.as_object_mut()
+                        .expect("Null block")
+                        .entry(key)
+                        .or_insert(values);
                 }
             }
         }
@@ -569,7 +633,9 @@ const UNKNOWN_NO_VALUE: Class = Class {
 fn unknown_class(why: &str) -> Option<&'static Class> {
     if why.contains("has multiple values") {
         Some(&UNKNOWN_MULTIVALUED)
-    } else if why.contains("before the ARN's resource part") || why.contains("outside the resource part of an ARN") {
+    } else if why.contains("before the ARN's resource part")
+        || why.contains("outside the resource part of an ARN")
+    {
         Some(&UNKNOWN_VARIABLE_PLACE)
     } else if why.contains("no value for") {
         Some(&UNKNOWN_NO_VALUE)
@@ -619,8 +685,14 @@ fn decisions_agree_with_iam_simulate_or_differ_in_a_documented_class() {
             role_arn: Some(ROLE),
             role_policies: &role_policies,
             resource_policy: None,
-            secret_policy: secret.as_ref().map(|document| PolicyInput { name: "secret", document }),
-            key_policy: key.as_ref().map(|document| PolicyInput { name: "key", document }),
+            secret_policy: secret.as_ref().map(|document| PolicyInput {
+                name: "secret",
+                document,
+            }),
+            key_policy: key.as_ref().map(|document| PolicyInput {
+                name: "key",
+                document,
+            }),
         });
         for r in report.requirements {
             let policies = applicable(&r.request, &role, secret.as_ref(), key.as_ref());
@@ -636,11 +708,21 @@ fn decisions_agree_with_iam_simulate_or_differ_in_a_documented_class() {
                 .context
                 .iter()
                 .map(|c| {
-                    let value = if c.multivalued { json!(c.values) } else { json!(c.values[0]) };
+                    let value = if c.multivalued {
+                        json!(c.values)
+                    } else {
+                        json!(c.values[0])
+                    };
                     (c.key.clone(), value)
                 })
                 .collect();
-            let account = r.request.resource.split(':').nth(4).filter(|a| !a.is_empty()).unwrap_or(ACCOUNT);
+            let account = r
+                .request
+                .resource
+                .split(':')
+                .nth(4)
+                .filter(|a| !a.is_empty())
+                .unwrap_or(ACCOUNT);
             let resource_policy = policies
                 .iter()
                 .find(|p| p.kind != PolicyKind::Identity)
@@ -738,7 +820,10 @@ fn decisions_agree_with_iam_simulate_or_differ_in_a_documented_class() {
         };
         let explained = if let Some(why) = unknown(&row.request, &policies) {
             if std::env::var_os("IAM_SIMULATE_VERBOSE").is_some() {
-                println!("case {} {} on {}: unknown: {why}", row.case, row.request.action, row.request.resource);
+                println!(
+                    "case {} {} on {}: unknown: {why}",
+                    row.case, row.request.action, row.request.resource
+                );
             }
             unknown_class(&why).map(|class| vec![class])
         } else {
@@ -757,7 +842,11 @@ fn decisions_agree_with_iam_simulate_or_differ_in_a_documented_class() {
         };
         let class = explained.map(|classes| {
             let name = classes.iter().map(|c| c.name).collect::<Vec<_>>().join(" + ");
-            let passage = classes.iter().map(|c| c.passage).collect::<Vec<_>>().join("\n         ");
+            let passage = classes
+                .iter()
+                .map(|c| c.passage)
+                .collect::<Vec<_>>()
+                .join("\n         ");
             (name, passage)
         });
         match class {
@@ -774,7 +863,10 @@ fn decisions_agree_with_iam_simulate_or_differ_in_a_documented_class() {
 
     let total = rows.len();
     let cases_agreeing = cases.len() - disagreeing_cases.len();
-    println!("iam-simulate differential test: seed {seed}, {} cases, {total} requests", cases.len());
+    println!(
+        "iam-simulate differential test: seed {seed}, {} cases, {total} requests",
+        cases.len()
+    );
     println!(
         "requests agreeing: {agree}/{total} ({:.1}%)",
         100.0 * agree as f64 / total as f64

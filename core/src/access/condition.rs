@@ -277,10 +277,19 @@ mod tests {
     fn an_unresolved_variable_under_a_negated_operator_is_unknown() {
         let values = [ConditionValue::from("${aws:PrincipalTag/team}")];
         let r = request(&[("k:a", &["db"])]);
-        assert_eq!(evaluate("StringNotEquals", "k:a", &values, &r, true).truth, Truth::Unknown);
-        assert_eq!(evaluate("StringEquals", "k:a", &values, &r, true).truth, Truth::False);
+        assert_eq!(
+            evaluate("StringNotEquals", "k:a", &values, &r, true).truth,
+            Truth::Unknown
+        );
+        assert_eq!(
+            evaluate("StringEquals", "k:a", &values, &r, true).truth,
+            Truth::False
+        );
         let tagged = request(&[("k:a", &["db"]), ("aws:PrincipalTag/team", &["ops"])]);
-        assert_eq!(evaluate("StringNotEquals", "k:a", &values, &tagged, true).truth, Truth::True);
+        assert_eq!(
+            evaluate("StringNotEquals", "k:a", &values, &tagged, true).truth,
+            Truth::True
+        );
     }
 
     #[test]

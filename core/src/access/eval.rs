@@ -750,7 +750,11 @@ mod tests {
         let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","NotResource":"arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/app}-*"}]}"#;
         let e = decide(PolicyKind::Identity, allow, &role_request());
         assert_eq!(e.decision, Decision::ImplicitDeny);
-        assert!(e.reason.as_deref().unwrap_or("").contains("might cause"), "{:?}", e.reason);
+        assert!(
+            e.reason.as_deref().unwrap_or("").contains("might cause"),
+            "{:?}",
+            e.reason
+        );
         let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/app}-*"}]}"#;
         assert_eq!(
             decide(PolicyKind::Identity, deny, &role_request()).decision,
@@ -763,7 +767,10 @@ mod tests {
             Decision::ImplicitDeny
         );
         let other = role_request().with("aws:PrincipalTag/app", "other");
-        assert_eq!(decide(PolicyKind::Identity, allow, &other).decision, Decision::Allowed);
+        assert_eq!(
+            decide(PolicyKind::Identity, allow, &other).decision,
+            Decision::Allowed
+        );
     }
 
     // Access Analyzer's INVALID_SERVICE_PRINCIPAL_FORMAT: service principals

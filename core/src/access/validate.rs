@@ -52,9 +52,24 @@ pub fn uninterpretable(document: &PolicyDocument) -> Vec<Uninterpretable> {
         // IAM refuses other statements; evaluating one would drop a part of
         // it silently.
         let pairs = [
-            ("Action", statement.action.is_some(), "NotAction", statement.not_action.is_some()),
-            ("Resource", statement.resource.is_some(), "NotResource", statement.not_resource.is_some()),
-            ("Principal", statement.principal.is_some(), "NotPrincipal", statement.not_principal.is_some()),
+            (
+                "Action",
+                statement.action.is_some(),
+                "NotAction",
+                statement.not_action.is_some(),
+            ),
+            (
+                "Resource",
+                statement.resource.is_some(),
+                "NotResource",
+                statement.not_resource.is_some(),
+            ),
+            (
+                "Principal",
+                statement.principal.is_some(),
+                "NotPrincipal",
+                statement.not_principal.is_some(),
+            ),
         ];
         for (name, has, not_name, has_not) in pairs {
             if has && has_not {
