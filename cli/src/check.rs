@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use rotation_policy_core::access::{
-    check, CheckInput, CheckReport, Decision, PolicyInput, RequirementResult,
+    check, locate_parse_error, uninterpretable, CheckInput, CheckReport, Decision, PolicyInput,
+    RequirementResult,
 };
 use rotation_policy_core::{Arn, PolicyDocument};
 use serde_json::{json, Value};
@@ -92,24 +93,61 @@ fn load(path: &str, stdin_used: &mut bool) -> Result<PolicyDocument, String> {
     let bytes = read_input(path)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| format!("`{path}` is not UTF-8: {e}"))?;
     let direct = PolicyDocument::from_json(text);
-    if direct.is_ok() {
-        return direct.map_err(|_| String::new());
+    let document = match direct {
+        Ok(document) => document,
+        Err(error) => unwrapped(text).ok_or_else(|| not_a_policy(path, text, &error))?,
+    };
+    // A condition the evaluator cannot interpret has no documented outcome:
+    // refuse the policy rather than answer "allowed" or "denied" for it.
+    let problems = uninterpretable(&document);
+    if problems.is_empty() {
+        Ok(document)
+    } else {
+        let listed: Vec<String> = problems
+            .iter()
+            .map(|p| format!("`{path}#{}`: {}", p.pointer, p.reason))
+            .collect();
+        Err(format!(
+            "cannot evaluate {}: {}",
+            if problems.len() == 1 {
+                "a condition"
+            } else {
+                "conditions"
+            },
+            listed.join("; ")
+        ))
     }
-    // The outputs of `aws lambda get-policy` ({"Policy": "<json text>"}) and
-    // `aws iam get-role-policy` ({"PolicyDocument": {...}}) are accepted as is.
-    if let Ok(Value::Object(wrapper)) = serde_json::from_str::<Value>(text) {
-        let inner = match (wrapper.get("Policy"), wrapper.get("PolicyDocument")) {
-            (Some(Value::String(policy)), _) => PolicyDocument::from_json(policy).ok(),
-            (_, Some(document @ Value::Object(_))) => serde_json::from_value(document.clone()).ok(),
-            _ => None,
-        };
-        if let Some(document) = inner {
-            return Ok(document);
-        }
+}
+
+/// The policy inside the outputs of `aws lambda get-policy`
+/// (`{"Policy": "<json text>"}`) and `aws iam get-role-policy`
+/// (`{"PolicyDocument": {...}}`), which are accepted as is.
+fn unwrapped(text: &str) -> Option<PolicyDocument> {
+    let Ok(Value::Object(wrapper)) = serde_json::from_str::<Value>(text) else {
+        return None;
+    };
+    match (wrapper.get("Policy"), wrapper.get("PolicyDocument")) {
+        (Some(Value::String(policy)), _) => PolicyDocument::from_json(policy).ok(),
+        (_, Some(document @ Value::Object(_))) => serde_json::from_value(document.clone()).ok(),
+        _ => None,
     }
-    direct.map_err(|e| {
-        format!("`{path}` is not a policy document: {e}; run `rotation-policy lint {path}` for details")
-    })
+}
+
+/// The error for a file that is not a policy document: where it fails (a
+/// JSON pointer, when the text is JSON) and why.
+fn not_a_policy(path: &str, text: &str, error: &serde_json::Error) -> String {
+    let located = serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|value| locate_parse_error(&value));
+    match located {
+        Some(at) => format!(
+            "`{path}#{}` is not a valid policy element: {}; run `rotation-policy lint {path}` for details",
+            at.pointer, at.reason
+        ),
+        None => format!(
+            "`{path}` is not a policy document: {error}; run `rotation-policy lint {path}` for details"
+        ),
+    }
 }
 
 /// Validates `--role-arn`: an IAM role ARN.
@@ -190,9 +228,23 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
 }
 
 fn requirement_json(r: &RequirementResult) -> Value {
+    let context: serde_json::Map<String, Value> = r
+        .request
+        .context
+        .iter()
+        .map(|c| {
+            let value = match c.values.as_slice() {
+                [one] if !c.multivalued => json!(one),
+                values => json!(values),
+            };
+            (c.key.clone(), value)
+        })
+        .collect();
     json!({
         "action": r.request.action,
         "resource": r.request.resource,
+        "principal": r.request.principal_name(),
+        "context": context,
         "decision": r.evaluation.decision.as_str(),
         "statement": r.evaluation.statement.as_ref().map(ToString::to_string),
         "reason": r.evaluation.reason,
@@ -201,21 +253,41 @@ fn requirement_json(r: &RequirementResult) -> Value {
 }
 
 /// The JSON report DESIGN.md pins: `allowed`, `requirements` (`action`,
-/// `resource`, `decision`, `statement`, plus `reason` and `purpose`),
-/// `excess`, `resource_policy`.
+/// `resource`, `principal`, `context`, `decision`, `statement`, plus
+/// `reason` and `purpose`), `excess`, `resource_policy`. The excess is one
+/// entry per grant (statement and resource) with its actions counted by
+/// service and access level; actions are named only for services the
+/// statement grants in part, so `Action: "*"` stays a few tens of KB.
 fn to_json(report: &CheckReport) -> Value {
     let excess: Vec<Value> = report
-        .excess
+        .excess_grants()
         .iter()
-        .map(|e| {
+        .map(|g| {
+            let services: serde_json::Map<String, Value> = g
+                .services
+                .iter()
+                .map(|s| {
+                    let levels: serde_json::Map<String, Value> = s
+                        .levels
+                        .iter()
+                        .map(|(level, n)| (level.map_or("unknown", |l| l.name()).to_owned(), json!(n)))
+                        .collect();
+                    (s.service.clone(), Value::Object(levels))
+                })
+                .collect();
+            let actions: Vec<&String> = g.services.iter().flat_map(|s| &s.actions).collect();
             json!({
-                "action": e.action,
-                "access_level": e.access_level.map(|l| l.name()),
-                "resource": e.resource,
-                "statement": e.statement.to_string(),
-                "conditional": e.conditional,
-                "flagged": e.flagged,
-                "needed_on": e.needed_on,
+                "statement": g.statement.to_string(),
+                "resource": g.resource,
+                "conditional": g.conditional,
+                "flagged": g.flagged,
+                "count": g.count(),
+                "services": services,
+                "actions": actions,
+                "wider": g.wider.iter().map(|(action, needed)| json!({
+                    "action": action,
+                    "needed_on": needed,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -262,40 +334,43 @@ fn to_text(report: &CheckReport) -> String {
             );
         }
     }
-    if report.excess.is_empty() {
+    let grants = report.excess_grants();
+    if grants.is_empty() {
         let _ = writeln!(out, "\nexcess: none, the role grants only what rotation needs");
     } else {
-        let _ = writeln!(
-            out,
-            "\nexcess: {} grants beyond what rotation needs",
-            report.excess.len()
-        );
-        let mut level = None;
-        for e in &report.excess {
-            if level != Some(e.access_level) {
-                level = Some(e.access_level);
-                let name = e.access_level.map_or("unknown to the catalog", |l| l.name());
-                let count = report
-                    .excess
-                    .iter()
-                    .filter(|x| x.access_level == e.access_level)
-                    .count();
-                let _ = writeln!(out, "  {name} ({count}):");
-            }
-            let flag = match (e.flagged, e.access_level) {
-                (true, Some(level)) => format!(" [{} on every resource]", level.name()),
-                _ => String::new(),
+        let total: usize = grants.iter().map(|g| g.count()).sum();
+        let _ = writeln!(out, "\nexcess: {total} grants beyond what rotation needs");
+        for g in &grants {
+            let flag = if g.flagged {
+                " [Write or Permissions management on every resource]"
+            } else {
+                ""
             };
-            let narrower = e
-                .needed_on
-                .as_ref()
-                .map(|n| format!(", needed only on {n}"))
-                .unwrap_or_default();
+            let condition = if g.conditional { ", with a condition" } else { "" };
             let _ = writeln!(
                 out,
-                "    {} on {} ({}){narrower}{flag}",
-                e.action, e.resource, e.statement
+                "  {} on {}{condition}: {} actions of {} services{flag}",
+                g.statement,
+                g.resource,
+                g.count(),
+                g.services.len()
             );
+            for s in &g.services {
+                let levels: Vec<String> = s
+                    .levels
+                    .iter()
+                    .map(|(level, n)| format!("{n} {}", level.map_or("unknown to the catalog", |l| l.name())))
+                    .collect();
+                let names = if s.whole {
+                    " (every action of the service)".to_owned()
+                } else {
+                    format!(": {}", s.actions.join(", "))
+                };
+                let _ = writeln!(out, "    {}: {}{names}", s.service, levels.join(", "));
+            }
+            for (action, needed) in &g.wider {
+                let _ = writeln!(out, "    {action} is needed only on {needed}");
+            }
         }
     }
     match &report.resource_policy {

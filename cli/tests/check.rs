@@ -92,7 +92,14 @@ fn generated_policies_check_allowed_with_pinned_json_shape() {
     let requirements = report["requirements"].as_array().expect("requirements array");
     assert!(!requirements.is_empty());
     for r in requirements {
-        for field in ["action", "resource", "decision", "statement"] {
+        for field in [
+            "action",
+            "resource",
+            "principal",
+            "context",
+            "decision",
+            "statement",
+        ] {
             assert!(r.get(field).is_some(), "requirement lacks `{field}`: {r}");
         }
         assert_eq!(r["decision"], "allowed");
@@ -201,4 +208,149 @@ fn input_errors_exit_2_with_one_stderr_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--secret"));
+}
+
+#[test]
+fn each_requirement_says_who_asked_and_with_which_context() {
+    let role = generated("execution-role-policy", "recommended", "role-context.json");
+    let resource = generated("resource-policy", "recommended", "function-context.json");
+    let role_arn = "arn:aws:iam::111122223333:role/rotate-app-db";
+    let out = check(
+        "recommended",
+        &[
+            "--role-policy",
+            role.to_str().unwrap(),
+            "--resource-policy",
+            resource.to_str().unwrap(),
+            "--role-arn",
+            role_arn,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    for r in report["requirements"].as_array().unwrap() {
+        assert_eq!(r["principal"], role_arn, "{r}");
+        let context = r["context"].as_object().expect("context object");
+        assert_eq!(context["aws:PrincipalArn"], role_arn);
+        assert_eq!(context["aws:PrincipalAccount"], ACCOUNT);
+    }
+    let decrypt = report["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "kms:Decrypt")
+        .expect("kms:Decrypt requirement");
+    assert_eq!(decrypt["context"]["kms:EncryptionContext:SecretARN"], SECRET);
+    assert_eq!(
+        decrypt["context"]["aws:CalledVia"],
+        serde_json::json!(["secretsmanager.amazonaws.com"])
+    );
+    let invoke = &report["resource_policy"]["invoke"];
+    assert_eq!(invoke["principal"], "secretsmanager.amazonaws.com");
+    assert_eq!(invoke["context"]["aws:SourceAccount"], ACCOUNT);
+    assert_eq!(invoke["context"]["aws:SourceArn"], SECRET);
+    // Without --role-arn the role is named by a template placeholder.
+    let out = check(
+        "recommended",
+        &["--role-policy", role.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(json(&out)["requirements"][0]["principal"], "${ExecutionRoleArn}");
+}
+
+#[test]
+fn action_star_report_stays_under_100_kb() {
+    let role = file(
+        "admin.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    );
+    let out = check(
+        "recommended",
+        &["--role-policy", role.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.len() < 100 * 1024, "{} bytes", out.stdout.len());
+    let report = json(&out);
+    let excess = report["excess"].as_array().expect("excess");
+    assert_eq!(excess.len(), 1);
+    let grant = &excess[0];
+    assert_eq!(grant["statement"], format!("{}#/Statement/0", role.display()));
+    assert_eq!(grant["flagged"], true);
+    let services = grant["services"].as_object().expect("services");
+    assert!(services.len() > 400, "{}", services.len());
+    let counted: u64 = services
+        .values()
+        .flat_map(|levels| levels.as_object().unwrap().values())
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(Some(counted), grant["count"].as_u64());
+    assert!(counted > 10_000, "{counted}");
+    assert!(services["iam"]["Permissions management"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn policies_the_evaluator_cannot_interpret_exit_2_with_file_pointer_and_reason() {
+    let condition = |c: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}},{{"Effect":"Deny","Action":"secretsmanager:*","Resource":"*","Condition":{c}}}]}}"#
+        )
+    };
+    let cases = [
+        (
+            "bad-date.json",
+            condition(r#"{"DateGreaterThan":{"aws:CurrentTime":"2020-01-01Tnonsense"}}"#),
+            "#/Statement/1/Condition/DateGreaterThan/aws:CurrentTime`",
+            "ISO 8601",
+        ),
+        (
+            "bad-operator.json",
+            condition(r#"{"StringEqualz":{"aws:PrincipalTag/team":"db"}}"#),
+            "#/Statement/1/Condition/StringEqualz`",
+            "did you mean `StringEquals`",
+        ),
+        (
+            "bad-type.json",
+            condition(r#"{"Bool":{"aws:SecureTransport":["false",0]}}"#),
+            "#/Statement/1/Condition/Bool/aws:SecureTransport/1`",
+            "JSON number `0`",
+        ),
+        (
+            "bad-ip.json",
+            condition(r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/33"}}"#),
+            "#/Statement/1/Condition/NotIpAddress/aws:SourceIp`",
+            "IP address or CIDR range",
+        ),
+        (
+            "bad-structure.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Decrypt",7],"Resource":"*"}]}"#.to_owned(),
+            "#/Statement/0/Action`",
+            "invalid type",
+        ),
+        (
+            "bad-condition-value.json",
+            condition(r#"{"StringEquals":{"aws:PrincipalTag/team":{"a":"b"}}}"#),
+            "#/Statement/1/Condition/StringEquals/aws:PrincipalTag~1team`",
+            "expected a string, number or boolean",
+        ),
+    ];
+    for (name, policy, pointer, reason) in cases {
+        let path = file(name, &policy);
+        for flag in ["--role-policy", "--secret-policy"] {
+            let mut args = vec![flag, path.to_str().unwrap()];
+            if flag != "--role-policy" {
+                args.extend(["--role-policy", path.to_str().unwrap()]);
+            }
+            let out = check("recommended", &args);
+            assert_eq!(out.status.code(), Some(2), "{name}");
+            assert!(out.stdout.is_empty(), "{name}: never a silent verdict");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+            assert!(
+                stderr.contains(&format!("`{}{pointer}", path.display())),
+                "{name}: {stderr}"
+            );
+            assert!(stderr.contains(reason), "{name}: {stderr}");
+        }
+    }
 }

@@ -406,3 +406,201 @@ fn open_resource_policy_is_reported() {
         .expect("verdict");
     assert_eq!(verdict.open_to.len(), 3);
 }
+
+// ---------------------------------------------------------------------------
+// The VPC requests as AWS makes them, and what is not excess.
+
+fn vpc_spec() -> RotationSpec {
+    RotationSpec::builder(Strategy::SingleUser)
+        .account(ACCOUNT)
+        .secret(SECRET)
+        .function(FUNCTION)
+        .build()
+        .expect("valid spec")
+}
+
+/// The recommended role with its EC2 statement replaced by `ec2`.
+fn role_with_ec2(spec: &RotationSpec, ec2: &str) -> PolicyDocument {
+    let mut role = spec.execution_role_policy();
+    let mut statements: Vec<_> = role
+        .statements()
+        .iter()
+        .filter(|s| {
+            !s.action
+                .as_ref()
+                .is_some_and(|a| a.as_slice().iter().any(|x| x.starts_with("ec2:")))
+        })
+        .cloned()
+        .collect();
+    statements.extend(
+        doc(&format!(r#"{{"Statement":[{ec2}]}}"#))
+            .statements()
+            .iter()
+            .cloned(),
+    );
+    role.statement = rotation_policy_core::OneOrMany::Many(statements);
+    role
+}
+
+// Lambda Developer Guide, "Giving Lambda functions access to resources in an
+// Amazon VPC": for DeleteNetworkInterface "Either specify a unique resource
+// ID, or include all resource IDs, for example, "Resource":
+// "arn:aws:ec2:us-west-2:123456789012:*/*""; DescribeNetworkInterfaces "only
+// works if it's allowed on all resources".
+#[test]
+fn network_interface_calls_scoped_to_the_account_and_region_as_the_lambda_guide_shows_are_allowed() {
+    let spec = vpc_spec();
+    let role = role_with_ec2(
+        &spec,
+        r#"{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface"],"Resource":"arn:aws:ec2:us-east-1:111122223333:*/*"},
+           {"Effect":"Allow","Action":"ec2:DescribeNetworkInterfaces","Resource":"*"}"#,
+    );
+    let report = run_check(&spec, &role, None);
+    let ec2: Vec<_> = report
+        .requirements
+        .iter()
+        .filter(|r| r.request.action.starts_with("ec2:"))
+        .collect();
+    let resources: Vec<&str> = ec2.iter().map(|r| r.request.resource.as_str()).collect();
+    assert_eq!(
+        resources,
+        [
+            "arn:aws:ec2:us-east-1:111122223333:network-interface/eni-0123456789abcdef0",
+            "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef0",
+            "arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0",
+            "*",
+            "arn:aws:ec2:us-east-1:111122223333:network-interface/eni-0123456789abcdef0",
+        ]
+    );
+    assert!(report.allowed, "{:#?}", report.requirements);
+    assert!(report.excess.is_empty(), "{:#?}", report.excess);
+    // The same grant in another account's ARN space grants nothing.
+    let elsewhere = role_with_ec2(
+        &spec,
+        r#"{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface"],"Resource":"arn:aws:ec2:us-east-1:444455556666:*/*"},
+           {"Effect":"Allow","Action":"ec2:DescribeNetworkInterfaces","Resource":"*"}"#,
+    );
+    assert!(!run_check(&spec, &elsewhere, None).allowed);
+}
+
+// IAM authorizes a request on several resources only if each is allowed
+// (Service Authorization Reference: CreateNetworkInterface acts on
+// network-interface*, subnet* and security-group).
+#[test]
+fn a_deny_on_subnets_breaks_rotation() {
+    let spec = vpc_spec();
+    let mut role = spec.execution_role_policy();
+    let mut statements = role.statements().to_vec();
+    statements.extend(
+        doc(r#"{"Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"arn:aws:ec2:*:*:subnet/*"}]}"#)
+            .statements()
+            .iter()
+            .cloned(),
+    );
+    let deny_index = statements.len() - 1;
+    role.statement = rotation_policy_core::OneOrMany::Many(statements);
+    let report = run_check(&spec, &role, None);
+    assert!(!report.allowed);
+    let denied: Vec<_> = report
+        .requirements
+        .iter()
+        .filter(|r| r.evaluation.decision != Decision::Allowed)
+        .collect();
+    assert_eq!(denied.len(), 1, "{denied:#?}");
+    assert_eq!(denied[0].request.action, "ec2:CreateNetworkInterface");
+    assert!(denied[0].request.resource.contains(":subnet/"));
+    assert_eq!(denied[0].evaluation.decision, Decision::ExplicitDeny);
+    assert_eq!(
+        denied[0].evaluation.statement.as_ref().map(|s| s.index),
+        Some(deny_index)
+    );
+}
+
+// The AWSLambdaVPCAccessExecutionRole managed policy (AWS Managed Policy
+// Reference), which AWS's Lambda guide recommends for a function in a VPC.
+const LAMBDA_VPC_ACCESS: &str = r#"{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents","ec2:CreateNetworkInterface","ec2:DescribeNetworkInterfaces","ec2:DescribeSubnets","ec2:DeleteNetworkInterface","ec2:AssignPrivateIpAddresses","ec2:UnassignPrivateIpAddresses"],"Resource":"*"}"#;
+
+#[test]
+fn lambdas_own_documented_needs_are_not_excess() {
+    let spec = vpc_spec();
+    let role = role_with_ec2(&spec, LAMBDA_VPC_ACCESS);
+    let report = run_check(&spec, &role, None);
+    assert!(report.allowed, "{:#?}", report.requirements);
+    assert!(report.excess.is_empty(), "{:#?}", report.excess);
+    // Without a VPC the EC2 part is excess; the logs part is not.
+    let no_vpc = RotationSpec::builder(Strategy::SingleUser)
+        .account(ACCOUNT)
+        .secret(SECRET)
+        .function(FUNCTION)
+        .vpc(false)
+        .build()
+        .expect("valid spec");
+    let report = run_check(&no_vpc, &role, None);
+    let names: Vec<&str> = report.excess.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(names.len(), 6, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("ec2:")), "{names:?}");
+}
+
+#[test]
+fn excess_leaves_out_actions_that_can_never_be_granted_on_the_resource_named() {
+    let spec = vpc_spec();
+    let mut role = spec.execution_role_policy();
+    let mut statements = role.statements().to_vec();
+    statements.extend(
+        doc(&format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"{SUPERUSER}"}}]}}"#
+        ))
+        .statements()
+        .iter()
+        .cloned(),
+    );
+    role.statement = rotation_policy_core::OneOrMany::Many(statements);
+    let report = run_check(&spec, &role, None);
+    assert!(!report.excess.is_empty());
+    // Only actions with a resource type whose ARN format is a Secrets
+    // Manager secret's: no EC2 action, no ListSecrets (no resource type).
+    for e in &report.excess {
+        assert!(e.action.starts_with("secretsmanager:"), "{e:?}");
+    }
+    assert!(report
+        .excess
+        .iter()
+        .all(|e| e.action != "secretsmanager:ListSecrets"));
+    assert!(report
+        .excess
+        .iter()
+        .any(|e| e.action == "secretsmanager:DeleteSecret"));
+    let grants = report.excess_grants();
+    assert_eq!(grants.len(), 1);
+    assert_eq!(grants[0].services.len(), 1);
+    assert_eq!(grants[0].count(), report.excess.len());
+    // Every action that can be granted on a secret is: counted, not named.
+    assert!(grants[0].services[0].whole && grants[0].services[0].actions.is_empty());
+}
+
+#[test]
+fn action_star_is_grouped_by_service_and_access_level() {
+    let spec = full_spec(Profile::Recommended);
+    let role =
+        doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#);
+    let report = run_check(&spec, &role, None);
+    assert!(report.allowed);
+    let grants = report.excess_grants();
+    assert_eq!(grants.len(), 1);
+    let grant = &grants[0];
+    assert!(grant.flagged);
+    assert!(grant.services.len() > 400, "{}", grant.services.len());
+    assert_eq!(grant.count(), report.excess.len());
+    let ec2 = grant.services.iter().find(|s| s.service == "ec2").expect("ec2");
+    assert!(ec2.whole && ec2.actions.is_empty());
+    // Rotation's own needs are not counted, except where `*` is wider.
+    assert!(report
+        .excess
+        .iter()
+        .all(|e| e.action != "ec2:CreateNetworkInterface"));
+    assert!(report.excess.iter().all(|e| e.action != "logs:PutLogEvents"));
+    assert!(grant
+        .wider
+        .iter()
+        .any(|(a, on)| a == "secretsmanager:GetSecretValue" && on == SECRET));
+}

@@ -153,6 +153,24 @@ mod tests {
         assert!(holds("Null", "k:a", &["false"], &[("k:a", &["x"])]));
     }
 
+    // "Condition with multiple context keys or values": several values of
+    // one key are OR-ed, `Null` included.
+    #[test]
+    fn null_with_both_values_always_holds() {
+        assert!(holds("Null", "k:a", &["true", "false"], &[]));
+        assert!(holds("Null", "k:a", &["false", "true"], &[("k:a", &["x"])]));
+    }
+
+    // Access Analyzer's NULL_WITH_QUALIFIER: with ForAllValues the
+    // condition "always returns true", with ForAnyValue "always false".
+    #[test]
+    fn null_under_a_set_qualifier_is_fixed_by_the_qualifier_access_analyzer_null_with_qualifier() {
+        for context in [&[][..], &[("k:a", &["x"][..])][..]] {
+            assert!(holds("ForAllValues:Null", "k:a", &["false"], context));
+            assert!(!holds("ForAnyValue:Null", "k:a", &["true", "false"], context));
+        }
+    }
+
     #[test]
     fn values_of_a_key_are_ored_and_negation_needs_none_to_match() {
         assert!(holds("StringEquals", "k:a", &["1", "2"], &[("k:a", &["2"])]));
@@ -249,6 +267,29 @@ mod tests {
         ];
         assert!(holds("StringEquals", "k:a", &["${aws:PrincipalAccount}"], ctx));
         assert!(!holds("NumericEquals", "k:a", &["${aws:PrincipalAccount}"], ctx));
+    }
+
+    // "If AWS cannot resolve a variable this might cause the entire
+    // statement to be invalid" (IAM User Guide, "IAM policy elements:
+    // Variables and tags"): a negated operator on an unresolved variable is
+    // not taken to hold.
+    #[test]
+    fn an_unresolved_variable_under_a_negated_operator_is_unknown() {
+        let values = [ConditionValue::from("${aws:PrincipalTag/team}")];
+        let r = request(&[("k:a", &["db"])]);
+        assert_eq!(
+            evaluate("StringNotEquals", "k:a", &values, &r, true).truth,
+            Truth::Unknown
+        );
+        assert_eq!(
+            evaluate("StringEquals", "k:a", &values, &r, true).truth,
+            Truth::False
+        );
+        let tagged = request(&[("k:a", &["db"]), ("aws:PrincipalTag/team", &["ops"])]);
+        assert_eq!(
+            evaluate("StringNotEquals", "k:a", &values, &tagged, true).truth,
+            Truth::True
+        );
     }
 
     #[test]

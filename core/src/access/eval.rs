@@ -117,8 +117,10 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
         return Match::Action;
     }
     let mut unknown: Option<String> = None;
-    let resource_hit = |patterns: &[String]| {
-        let truths = patterns.iter().map(|p| resource_matches(p, request, variables));
+    let resource_hit = |patterns: &[String], negated: bool| {
+        let truths = patterns
+            .iter()
+            .map(|p| resource_matches(p, request, variables, negated));
         truths.fold(Truth::False, |acc, t| match (acc, t) {
             (Truth::True, _) | (_, Truth::True) => Truth::True,
             (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
@@ -126,8 +128,8 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
         })
     };
     let resource = match (&statement.resource, &statement.not_resource) {
-        (Some(r), _) => resource_hit(r.as_slice()),
-        (None, Some(nr)) => match resource_hit(nr.as_slice()) {
+        (Some(r), _) => resource_hit(r.as_slice(), false),
+        (None, Some(nr)) => match resource_hit(nr.as_slice(), true) {
             Truth::True => Truth::False,
             Truth::False => Truth::True,
             Truth::Unknown => Truth::Unknown,
@@ -138,8 +140,22 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
     match resource {
         Truth::False => return Match::Resource,
         Truth::Unknown => {
+            let patterns = statement
+                .resource
+                .as_ref()
+                .or(statement.not_resource.as_ref())
+                .map(|p| p.as_slice())
+                .unwrap_or_default();
+            let lookup = |k: &str| request.context_values(k);
+            let misplaced = patterns
+                .iter()
+                .any(|p| resolve(p, Place::Arn, variables, &lookup) == Err(Unresolved::Undefined));
             unknown.get_or_insert_with(|| {
-                "its `Resource` has a policy variable before the ARN's resource part (after the fifth colon), where AWS documents none".to_owned()
+                if misplaced {
+                    "its `Resource` has a policy variable before the ARN's resource part (after the fifth colon), where AWS documents none".to_owned()
+                } else {
+                    "its `NotResource` has a policy variable the request has no value for, which AWS says \"might cause the entire statement to be invalid\"".to_owned()
+                }
             });
         }
         Truth::True => {}
@@ -205,14 +221,20 @@ impl FromApplies for Truth {
 
 /// A `Resource` pattern against the request's resource: policy variables
 /// substituted in the ARN's resource part, `*` and `?` wildcards,
-/// case-sensitive.
-fn resource_matches(pattern: &str, request: &Request, variables: bool) -> Truth {
+/// case-sensitive. A variable the request has no value for (and no
+/// default) matches nothing in `Resource`; in `NotResource` (`negated`) the
+/// outcome is unknown: "If AWS cannot resolve a variable this might cause
+/// the entire statement to be invalid" (IAM User Guide, "IAM policy
+/// elements: Variables and tags"), so its not matching must not make an
+/// `Allow` apply.
+fn resource_matches(pattern: &str, request: &Request, variables: bool, negated: bool) -> Truth {
     if pattern == "*" {
         return Truth::True;
     }
     let lookup = |k: &str| request.context_values(k);
     match resolve(pattern, Place::Arn, variables, &lookup) {
         Ok(pattern) => Truth::from_applies(pattern.matches(&request.resource)),
+        Err(Unresolved::NoValue) if negated => Truth::Unknown,
         Err(Unresolved::NoValue) => Truth::False,
         Err(Unresolved::Undefined) => Truth::Unknown,
     }
@@ -716,6 +738,38 @@ mod tests {
         assert_eq!(
             decide(PolicyKind::Identity, &deny, &request).decision,
             Decision::ExplicitDeny
+        );
+    }
+
+    // IAM User Guide, "IAM policy elements: Variables and tags": "If AWS
+    // cannot resolve a variable this might cause the entire statement to be
+    // invalid." A `NotResource` whose variable has no value never makes an
+    // Allow apply; a Deny with it applies.
+    #[test]
+    fn an_unresolved_variable_in_not_resource_never_allows_iam_user_guide_variables() {
+        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","NotResource":"arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/app}-*"}]}"#;
+        let e = decide(PolicyKind::Identity, allow, &role_request());
+        assert_eq!(e.decision, Decision::ImplicitDeny);
+        assert!(
+            e.reason.as_deref().unwrap_or("").contains("might cause"),
+            "{:?}",
+            e.reason
+        );
+        let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/app}-*"}]}"#;
+        assert_eq!(
+            decide(PolicyKind::Identity, deny, &role_request()).decision,
+            Decision::ExplicitDeny
+        );
+        // With the tag present, the variable resolves as usual.
+        let tagged = role_request().with("aws:PrincipalTag/app", "s");
+        assert_eq!(
+            decide(PolicyKind::Identity, allow, &tagged).decision,
+            Decision::ImplicitDeny
+        );
+        let other = role_request().with("aws:PrincipalTag/app", "other");
+        assert_eq!(
+            decide(PolicyKind::Identity, allow, &other).decision,
+            Decision::Allowed
         );
     }
 

@@ -11,9 +11,11 @@ pub mod eval;
 pub mod report;
 pub mod request;
 pub mod requirements;
+pub mod validate;
 
 pub use eval::{evaluate, Decision, Evaluation, NamedPolicy, PolicyKind, StatementRef};
 pub use report::{
     check, CheckInput, CheckReport, Excess, PolicyInput, RequirementResult, ResourcePolicyVerdict,
 };
 pub use request::{Request, RequestPrincipal};
+pub use validate::{locate_parse_error, uninterpretable, Uninterpretable};

@@ -1,7 +1,9 @@
 //! The access check: evaluate every request rotation makes, list what the
 //! role grants beyond them, and judge who may invoke the function.
 
-use crate::catalog::{AccessLevel, ActionPatterns as _, Catalog};
+use std::collections::HashMap;
+
+use crate::catalog::{AccessLevel, Action, ActionPatterns as _, Catalog, Service};
 use crate::policy::{Effect, PolicyDocument};
 use crate::spec::RotationSpec;
 
@@ -63,6 +65,9 @@ pub struct Excess {
     pub flagged: bool,
     /// When rotation needs the action but on a narrower resource.
     pub needed_on: Option<String>,
+    /// The grant reaches every action of the action's service that can be
+    /// granted on the resource.
+    pub whole_service: bool,
 }
 
 /// Who may invoke the function, according to its resource policy.
@@ -193,7 +198,10 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
 
 /// Expands every `Allow` statement of the role's policies through the
 /// catalog and keeps what no requirement (or tolerated grant) needs, or
-/// what is granted on a wider resource than needed.
+/// what is granted on a wider resource than needed. An action is left out
+/// on a resource it can never be granted on: one whose resource types
+/// (Service Authorization Reference) cannot match the ARN pattern, or one
+/// with no resource type (it is authorized on `*` only) on an ARN.
 fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<Excess> {
     let catalog = Catalog::get();
     let mut out = Vec::new();
@@ -204,8 +212,8 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
             }
             let statement_ref = StatementRef::new(policy.name, policy.document, index);
             let conditional = statement.condition.as_ref().is_some_and(|c| !c.0.is_empty());
-            // The granted actions, with their access levels.
-            let mut actions: Vec<(String, Option<AccessLevel>)> = Vec::new();
+            // The granted actions, with their service and access level.
+            let mut actions: Vec<(String, Option<(&Service, &Action)>)> = Vec::new();
             match (&statement.action, &statement.not_action) {
                 (Some(patterns), _) => {
                     for pattern in patterns.as_slice() {
@@ -216,7 +224,7 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
                         actions.extend(
                             found
                                 .into_iter()
-                                .map(|(s, a)| (format!("{}:{}", s.prefix, a.name), Some(a.access_level))),
+                                .map(|(s, a)| (format!("{}:{}", s.prefix, a.name), Some((s, a)))),
                         );
                     }
                 }
@@ -228,7 +236,7 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
                             .iter()
                             .any(|p| crate::policy::wildcard::matches_ignore_case(p, &name))
                         {
-                            actions.push((name, Some(a.access_level)));
+                            actions.push((name, Some((s, a))));
                         }
                     }
                 }
@@ -239,10 +247,34 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
                 (None, Some(_)) => vec!["*".to_owned()],
                 (None, None) => Vec::new(),
             };
-            for (action, level) in actions {
-                for resource in &resources {
-                    let mut matching = needs.iter().filter(|(a, _)| a.eq_ignore_ascii_case(&action));
-                    if matching.clone().any(|(_, r)| !is_wider(resource, r)) {
+            for resource in &resources {
+                let granted: Vec<&(String, Option<(&Service, &Action)>)> = actions
+                    .iter()
+                    .filter(|(_, found)| found.is_none_or(|(s, a)| grantable_on(s, a, resource)))
+                    .collect();
+                // How many actions of each service the grant reaches: a
+                // service granted whole is reported by counts, not names.
+                let mut per_service: HashMap<&str, usize> = HashMap::new();
+                for (_, found) in &granted {
+                    if let Some((s, _)) = found {
+                        *per_service.entry(s.prefix).or_default() += 1;
+                    }
+                }
+                let whole: HashMap<&str, bool> = per_service
+                    .iter()
+                    .filter_map(|(&prefix, &n)| {
+                        let service = catalog.service(prefix)?;
+                        let reachable = service
+                            .actions
+                            .iter()
+                            .filter(|a| grantable_on(service, a, resource))
+                            .count();
+                        Some((prefix, n == reachable))
+                    })
+                    .collect();
+                for (action, found) in granted {
+                    let mut matching = needs.iter().filter(|(a, _)| a.eq_ignore_ascii_case(action));
+                    if matching.clone().any(|(_, needed)| covers(needed, resource)) {
                         continue;
                     }
                     let needed_on = matching.next().map(|(_, r)| r.clone());
@@ -252,11 +284,13 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
                         // scoped by its condition, not its resource.
                         continue;
                     }
+                    let level = found.map(|(_, a)| a.access_level);
                     let flagged = resource == "*"
                         && matches!(
                             level,
                             Some(AccessLevel::Write | AccessLevel::PermissionsManagement)
                         );
+                    let whole_service = found.is_some_and(|(s, _)| whole.get(s.prefix) == Some(&true));
                     out.push(Excess {
                         action: action.clone(),
                         access_level: level,
@@ -265,6 +299,7 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
                         conditional,
                         flagged,
                         needed_on,
+                        whole_service,
                     });
                 }
             }
@@ -275,9 +310,149 @@ fn excess(needs: &[(String, String)], role_policies: &[PolicyInput<'_>]) -> Vec<
     out
 }
 
-/// Whether granting on `granted` reaches resources beyond `needed`: a
-/// pattern with `*` that is not the needed text itself. (`?` wildcards, as
-/// in the `-??????` secret suffix, stay within one name.)
-fn is_wider(granted: &str, needed: &str) -> bool {
-    granted != needed && granted.contains('*')
+/// Whether `action` can ever be granted on resources matching `resource`:
+/// `*` reaches every action; an ARN pattern only the actions with a resource
+/// type whose ARN format it can match (an action without resource types is
+/// authorized on `*` alone: Service Authorization Reference, "Resource
+/// types" column, and IAM User Guide, "IAM JSON policy elements: Resource":
+/// "you must use the wildcard (*) in the Resource element").
+fn grantable_on(service: &Service, action: &Action, resource: &str) -> bool {
+    if resource.bytes().all(|b| b == b'*') {
+        return true;
+    }
+    let mut types = service.resource_types_of(action).peekable();
+    if types.peek().is_none() {
+        return false;
+    }
+    types.any(|(t, _)| t.matches_arn(resource))
+}
+
+/// Whether a grant on `granted` stays within `needed`: every resource the
+/// pattern `granted` matches is matched by `needed`. A sufficient test on
+/// the patterns' text: a `*` of `needed` absorbs any run of `granted`
+/// (wildcards included), a `?` any one character but `*`, and other
+/// characters must be equal. (`?` in the `-??????` secret suffix stays
+/// within one name.)
+fn covers(needed: &str, granted: &str) -> bool {
+    fn go(n: &[u8], g: &[u8]) -> bool {
+        match n.split_first() {
+            None => g.is_empty(),
+            Some((b'*', rest)) => (0..=g.len()).any(|i| go(rest, &g[i..])),
+            Some((b'?', rest)) => g.first().is_some_and(|&c| c != b'*') && go(rest, &g[1..]),
+            Some((c, rest)) => g.first() == Some(c) && go(rest, &g[1..]),
+        }
+    }
+    needed == granted || go(needed.as_bytes(), granted.as_bytes())
+}
+
+/// The excess of one grant (a statement's actions on one resource pattern),
+/// counted by service and access level: an `Action: "*"` is some four
+/// hundred services, not twenty thousand lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcessGrant {
+    /// The granting statement.
+    pub statement: StatementRef,
+    /// The resource pattern.
+    pub resource: String,
+    /// Whether the statement has a condition (the grant may be narrower).
+    pub conditional: bool,
+    /// Write or Permissions-management access on every resource.
+    pub flagged: bool,
+    /// Services in prefix order, each with its counts by access level.
+    pub services: Vec<ServiceExcess>,
+    /// Actions rotation needs, granted here on a wider resource:
+    /// (action, the resource it is needed on).
+    pub wider: Vec<(String, String)>,
+}
+
+impl ExcessGrant {
+    /// The number of actions granted beyond the need.
+    pub fn count(&self) -> usize {
+        self.services.iter().map(ServiceExcess::count).sum()
+    }
+}
+
+/// One service's share of an [`ExcessGrant`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceExcess {
+    /// The service prefix (`ec2`), or for actions the catalog does not know,
+    /// the pattern's prefix.
+    pub service: String,
+    /// Counts by access level (`None`: unknown to the catalog), in level order.
+    pub levels: Vec<(Option<AccessLevel>, usize)>,
+    /// The grant reaches every action of the service that can be granted
+    /// on its resource.
+    pub whole: bool,
+    /// The actions by name, unless the service is granted whole.
+    pub actions: Vec<String>,
+}
+
+impl ServiceExcess {
+    /// The number of actions.
+    pub fn count(&self) -> usize {
+        self.levels.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl CheckReport {
+    /// The excess grouped by grant, then service and access level.
+    pub fn excess_grants(&self) -> Vec<ExcessGrant> {
+        let mut grants: Vec<ExcessGrant> = Vec::new();
+        for e in &self.excess {
+            let at = match grants
+                .iter()
+                .position(|g| g.statement == e.statement && g.resource == e.resource)
+            {
+                Some(at) => at,
+                None => {
+                    grants.push(ExcessGrant {
+                        statement: e.statement.clone(),
+                        resource: e.resource.clone(),
+                        conditional: e.conditional,
+                        flagged: false,
+                        services: Vec::new(),
+                        wider: Vec::new(),
+                    });
+                    grants.len() - 1
+                }
+            };
+            let grant = &mut grants[at];
+            grant.flagged |= e.flagged;
+            if let Some(needed) = &e.needed_on {
+                grant.wider.push((e.action.clone(), needed.clone()));
+            }
+            let prefix = e.action.split_once(':').map_or(e.action.as_str(), |(p, _)| p);
+            let service = match grant.services.iter().position(|s| s.service == prefix) {
+                Some(i) => &mut grant.services[i],
+                None => {
+                    grant.services.push(ServiceExcess {
+                        service: prefix.to_owned(),
+                        levels: Vec::new(),
+                        whole: e.whole_service,
+                        actions: Vec::new(),
+                    });
+                    let last = grant.services.len() - 1;
+                    &mut grant.services[last]
+                }
+            };
+            match service.levels.iter_mut().find(|(l, _)| *l == e.access_level) {
+                Some((_, n)) => *n += 1,
+                None => service.levels.push((e.access_level, 1)),
+            }
+            service.whole &= e.whole_service;
+            service.actions.push(e.action.clone());
+        }
+        for grant in &mut grants {
+            grant.services.sort_by(|a, b| a.service.cmp(&b.service));
+            for service in &mut grant.services {
+                service.levels.sort();
+                if service.whole {
+                    service.actions.clear();
+                } else {
+                    service.actions.sort();
+                }
+            }
+        }
+        grants
+    }
 }

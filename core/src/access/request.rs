@@ -106,6 +106,17 @@ impl Request {
             .is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case(service))
     }
 
+    /// The caller as a report names it: the role's ARN, or
+    /// `${ExecutionRoleArn}` (a template placeholder) when it was not given,
+    /// or the service principal.
+    pub fn principal_name(&self) -> &str {
+        match &self.principal {
+            RequestPrincipal::Role { arn: Some(arn), .. } => arn,
+            RequestPrincipal::Role { arn: None, .. } => "${ExecutionRoleArn}",
+            RequestPrincipal::Service(name) => name,
+        }
+    }
+
     /// The account of the principal, for `Principal` matching.
     pub fn principal_account(&self) -> Option<&str> {
         match &self.principal {

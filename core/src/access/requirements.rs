@@ -37,6 +37,70 @@ fn region(spec: &RotationSpec) -> String {
         .unwrap_or_else(|| "${AWS::Region}".to_owned())
 }
 
+/// Example ids of the function's network interface, subnet and security
+/// group: rotation's requests need concrete ARNs (a real function's ids are
+/// not known to the spec), and wildcard-free ones make every grant or deny
+/// of `network-interface/*`, `subnet/*` or `*/*` apply as it would to the
+/// real ids.
+pub const EXAMPLE_NETWORK_INTERFACE: &str = "eni-0123456789abcdef0";
+/// See [`EXAMPLE_NETWORK_INTERFACE`].
+pub const EXAMPLE_SUBNET: &str = "subnet-0123456789abcdef0";
+/// See [`EXAMPLE_NETWORK_INTERFACE`].
+pub const EXAMPLE_SECURITY_GROUP: &str = "sg-0123456789abcdef0";
+
+/// The EC2 ARN prefix of the function's account and region:
+/// `arn:PARTITION:ec2:REGION:ACCOUNT:`.
+fn ec2_arn_prefix(spec: &RotationSpec) -> String {
+    let partition = spec.partition().map_or("aws", crate::arn::Partition::as_str);
+    // The function's region first: its network interfaces live there.
+    let region = match spec.function() {
+        Slot::Given(arn) => arn.split(':').nth(3).map(str::to_owned),
+        Slot::Placeholder(_) => None,
+    }
+    .unwrap_or_else(|| region(spec));
+    format!("arn:{partition}:ec2:{region}:{}:", spec.account().text())
+}
+
+/// The calls Lambda makes with the execution role to attach a function to
+/// its VPC (Lambda Developer Guide, "Giving Lambda functions access to
+/// resources in an Amazon VPC": `ec2:CreateNetworkInterface`,
+/// `ec2:DescribeNetworkInterfaces` "only works if it's allowed on all
+/// resources", `ec2:DeleteNetworkInterface`), each authorized on the
+/// resources the Service Authorization Reference lists for it (Amazon EC2,
+/// "Actions defined by Amazon EC2"): `CreateNetworkInterface` on
+/// `network-interface*`, `subnet*` and `security-group`;
+/// `DeleteNetworkInterface` on `network-interface*`;
+/// `DescribeNetworkInterfaces` on no resource type, so on `*`. IAM
+/// authorizes a request with several resources only if every one is
+/// allowed, so each resource is one request here: a `Deny` on `subnet/*`
+/// breaks rotation, and a grant on `arn:aws:ec2:REGION:ACCOUNT:*/*` (the
+/// scoping the Lambda guide shows) works.
+fn network_interface_calls(
+    spec: &RotationSpec,
+    own_call: &dyn Fn(&str, &str, &'static str) -> Request,
+) -> Vec<Request> {
+    let prefix = ec2_arn_prefix(spec);
+    let eni = format!("{prefix}network-interface/{EXAMPLE_NETWORK_INTERFACE}");
+    let subnet = format!("{prefix}subnet/{EXAMPLE_SUBNET}");
+    let security_group = format!("{prefix}security-group/{EXAMPLE_SECURITY_GROUP}");
+    const CREATE: &str = "Lambda creates the function's network interface in its VPC";
+    vec![
+        own_call("ec2:CreateNetworkInterface", &eni, CREATE),
+        own_call("ec2:CreateNetworkInterface", &subnet, CREATE),
+        own_call("ec2:CreateNetworkInterface", &security_group, CREATE),
+        own_call(
+            "ec2:DescribeNetworkInterfaces",
+            "*",
+            "Lambda lists the function's network interfaces",
+        ),
+        own_call(
+            "ec2:DeleteNetworkInterface",
+            &eni,
+            "Lambda deletes the function's unused network interface",
+        ),
+    ]
+}
+
 /// The requests whose denial breaks rotation.
 pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request> {
     let account = spec.account().text();
@@ -87,16 +151,7 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
         "the function generates the new password",
     ));
     if spec.vpc() {
-        // Lambda creates, lists and deletes the function's network
-        // interfaces with the execution role. ec2:DescribeNetworkInterfaces
-        // supports no resource type, so every one is modelled on `*`.
-        for action in [
-            "ec2:CreateNetworkInterface",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DeleteNetworkInterface",
-        ] {
-            out.push(own_call(action, "*", "Lambda attaches the function to its VPC"));
-        }
+        out.extend(network_interface_calls(spec, &own_call));
     }
     let kms_call = |action: &str, key: &str, secret_arn: &str, purpose: &'static str| {
         own_call(action, key, purpose)
@@ -136,14 +191,37 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
 }
 
 /// What the role may be granted beyond the strict requirements without
-/// counting as excess: the grants of the `recommended` profile that AWS's
-/// current documentation and hosted-rotation templates include although
-/// rotation does not call them (`kms:DescribeKey` on the keys,
-/// `ec2:DetachNetworkInterface`). Returned as (action, resource) pairs.
+/// counting as excess, as (action, resource) pairs; `*` as the resource
+/// tolerates a grant on any resource:
+///
+/// - Lambda's own documented needs: CloudWatch Logs
+///   (`logs:CreateLogGroup`, `logs:CreateLogStream`, `logs:PutLogEvents`,
+///   the AWSLambdaBasicExecutionRole managed policy) for every function, and
+///   for a function in a VPC the AWSLambdaVPCAccessExecutionRole managed
+///   policy's EC2 actions on `*` (`Create`/`Delete`/`DescribeNetworkInterfaces`,
+///   `DescribeSubnets`, `Assign`/`UnassignPrivateIpAddresses`): the real
+///   interface, subnet and security group ids are not in the spec, and the
+///   Lambda guide allows "all resource IDs";
+/// - grants of the `recommended` profile that AWS's current documentation
+///   and hosted-rotation templates include although rotation does not call
+///   them (`ec2:DetachNetworkInterface`, `kms:DescribeKey` on the keys).
 pub fn tolerated(spec: &RotationSpec) -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(String, String)> = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+        .into_iter()
+        .map(|action| (action.to_owned(), "*".to_owned()))
+        .collect();
     if spec.vpc() {
-        out.push(("ec2:DetachNetworkInterface".to_owned(), "*".to_owned()));
+        for action in [
+            "ec2:CreateNetworkInterface",
+            "ec2:DeleteNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DetachNetworkInterface",
+            "ec2:DescribeSubnets",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+        ] {
+            out.push((action.to_owned(), "*".to_owned()));
+        }
     }
     let keys = spec
         .kms()

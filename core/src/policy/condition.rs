@@ -284,9 +284,21 @@ impl Operator {
             return Truth::Unknown;
         }
         if self.family == Family::Null {
-            // `Null: true` holds when the key is absent, `false` when present.
-            let want_absent = policy_values.iter().any(|v| parse_bool(v) == Some(true));
-            return Truth::from_bool(want_absent == present.is_none());
+            // Access Analyzer's NULL_WITH_QUALIFIER (IAM User Guide, "IAM
+            // policy validation check reference"): "When you use the Null
+            // condition operator with ForAllValues, the statement always
+            // returns true. When you use the Null condition operator with
+            // ForAnyValue, the statement always returns false."
+            match self.qualifier {
+                Some(SetQualifier::ForAllValues) => return Truth::True,
+                Some(SetQualifier::ForAnyValue) => return Truth::False,
+                None => {}
+            }
+            // `Null: true` holds when the key is absent, `false` when
+            // present; several values are OR-ed ("Condition with multiple
+            // context keys or values"), so `["true", "false"]` always holds.
+            let absent = present.is_none();
+            return Truth::from_bool(policy_values.iter().any(|v| parse_bool(v) == Some(absent)));
         }
         let Some(request) = present else {
             // "If the key ... is not present in the request context, the values
@@ -345,6 +357,11 @@ impl Operator {
                 };
                 let pattern = match resolve(expected, place, variables, lookup) {
                     Ok(p) => p,
+                    // "If AWS cannot resolve a variable this might cause
+                    // the entire statement to be invalid" (IAM User Guide,
+                    // "IAM policy elements: Variables and tags"): no match,
+                    // and under a negated operator not a match either.
+                    Err(Unresolved::NoValue) if self.negated => return Truth::Unknown,
                     Err(Unresolved::NoValue) => return Truth::False,
                     Err(Unresolved::Undefined) => return Truth::Unknown,
                 };
