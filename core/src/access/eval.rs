@@ -135,7 +135,7 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
             Truth::Unknown => Truth::Unknown,
         },
         // Key policies name no resource: the key is the policy's resource.
-        (None, None) => Truth::from_applies(kind == PolicyKind::KeyPolicy),
+        (None, None) => Truth::from_bool(kind == PolicyKind::KeyPolicy),
     };
     match resource {
         Truth::False => return Match::Resource,
@@ -205,20 +205,6 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
     }
 }
 
-trait FromApplies {
-    fn from_applies(b: bool) -> Self;
-}
-
-impl FromApplies for Truth {
-    fn from_applies(b: bool) -> Truth {
-        if b {
-            Truth::True
-        } else {
-            Truth::False
-        }
-    }
-}
-
 /// A `Resource` pattern against the request's resource: policy variables
 /// substituted in the ARN's resource part, `*` and `?` wildcards,
 /// case-sensitive. A variable the request has no value for (and no
@@ -233,7 +219,7 @@ fn resource_matches(pattern: &str, request: &Request, variables: bool, negated: 
     }
     let lookup = |k: &str| request.context_values(k);
     match resolve(pattern, Place::Arn, variables, &lookup) {
-        Ok(pattern) => Truth::from_applies(pattern.matches(&request.resource)),
+        Ok(pattern) => Truth::from_bool(pattern.matches(&request.resource)),
         Err(Unresolved::NoValue) if negated => Truth::Unknown,
         Err(Unresolved::NoValue) => Truth::False,
         Err(Unresolved::Undefined) => Truth::Unknown,
@@ -257,7 +243,7 @@ pub fn principal_matches(principal: &Principal, request: &Request) -> Truth {
         for value in values.as_slice() {
             let truth = match (kind, &request.principal) {
                 ("AWS", _) if value == "*" => Truth::True,
-                ("AWS", RequestPrincipal::Role { arn, account }) => Truth::from_applies(
+                ("AWS", RequestPrincipal::Role { arn, account }) => Truth::from_bool(
                     value == account
                         || account_root(value).is_some_and(|a| a == account)
                         || arn.as_deref().is_some_and(|arn| arn == value),

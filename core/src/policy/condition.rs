@@ -146,14 +146,16 @@ pub enum Truth {
 }
 
 impl Truth {
-    fn from_bool(b: bool) -> Truth {
+    /// `True` or `False`.
+    pub fn from_bool(b: bool) -> Truth {
         if b {
             Truth::True
         } else {
             Truth::False
         }
     }
-    fn not(self) -> Truth {
+    /// Kleene NOT: unknown stays unknown.
+    pub fn not(self) -> Truth {
         match self {
             Truth::True => Truth::False,
             Truth::False => Truth::True,
@@ -161,7 +163,7 @@ impl Truth {
         }
     }
     /// Kleene OR over `items`.
-    fn any(items: impl IntoIterator<Item = Truth>) -> Truth {
+    pub fn any(items: impl IntoIterator<Item = Truth>) -> Truth {
         let mut out = Truth::False;
         for t in items {
             match t {
@@ -173,7 +175,7 @@ impl Truth {
         out
     }
     /// Kleene AND over `items`.
-    fn all(items: impl IntoIterator<Item = Truth>) -> Truth {
+    pub fn all(items: impl IntoIterator<Item = Truth>) -> Truth {
         Truth::any(items.into_iter().map(Truth::not)).not()
     }
 }
