@@ -121,19 +121,11 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
         let truths = patterns
             .iter()
             .map(|p| resource_matches(p, request, variables, negated));
-        truths.fold(Truth::False, |acc, t| match (acc, t) {
-            (Truth::True, _) | (_, Truth::True) => Truth::True,
-            (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
-            _ => Truth::False,
-        })
+        Truth::any(truths)
     };
     let resource = match (&statement.resource, &statement.not_resource) {
         (Some(r), _) => resource_hit(r.as_slice(), false),
-        (None, Some(nr)) => match resource_hit(nr.as_slice(), true) {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        },
+        (None, Some(nr)) => !resource_hit(nr.as_slice(), true),
         // Key policies name no resource: the key is the policy's resource.
         (None, None) => Truth::from_bool(kind == PolicyKind::KeyPolicy),
     };
@@ -163,11 +155,7 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
     if kind != PolicyKind::Identity {
         let principal = match (&statement.principal, &statement.not_principal) {
             (Some(p), _) => principal_matches(p, request),
-            (None, Some(np)) => match principal_matches(np, request) {
-                Truth::True => Truth::False,
-                Truth::False => Truth::True,
-                Truth::Unknown => Truth::Unknown,
-            },
+            (None, Some(np)) => !principal_matches(np, request),
             (None, None) => Truth::False,
         };
         match principal {

@@ -154,14 +154,6 @@ impl Truth {
             Truth::False
         }
     }
-    /// Kleene NOT: unknown stays unknown.
-    pub fn not(self) -> Truth {
-        match self {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        }
-    }
     /// Kleene OR over `items`.
     pub fn any(items: impl IntoIterator<Item = Truth>) -> Truth {
         let mut out = Truth::False;
@@ -176,7 +168,19 @@ impl Truth {
     }
     /// Kleene AND over `items`.
     pub fn all(items: impl IntoIterator<Item = Truth>) -> Truth {
-        Truth::any(items.into_iter().map(Truth::not)).not()
+        !Truth::any(items.into_iter().map(|t| !t))
+    }
+}
+
+/// Kleene NOT: unknown stays unknown.
+impl std::ops::Not for Truth {
+    type Output = Truth;
+    fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
     }
 }
 
@@ -325,7 +329,7 @@ impl Operator {
                     .map(|expected| self.compare(expected, actual, variables, lookup)),
             );
             if self.negated {
-                hit.not()
+                !hit
             } else {
                 hit
             }
