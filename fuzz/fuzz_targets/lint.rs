@@ -16,10 +16,10 @@ fuzz_target!(|data: &[u8]| {
     };
     for finding in lint(source, &LintOptions { policy_type }) {
         assert!(
-            finding.span.start <= finding.span.end && finding.span.end <= source.len(),
+            finding.span().start <= finding.span().end && finding.span().end <= source.len(),
             "{finding:?}"
         );
-        assert!(finding.line >= 1 && finding.column >= 1, "{finding:?}");
-        assert!(!finding.message.is_empty());
+        assert!(finding.line() >= 1 && finding.column() >= 1, "{finding:?}");
+        assert!(!finding.message().is_empty());
     }
 });
