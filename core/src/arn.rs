@@ -126,6 +126,32 @@ impl Partition {
     pub fn of_region(region: &str) -> Option<Partition> {
         Partition::ALL.into_iter().find(|p| p.has_region(region))
     }
+
+    /// Parses a partition name, as [`Partition::from_name`] with an error
+    /// that lists the partitions.
+    pub fn parse(name: &str) -> Result<Partition, ArnError> {
+        Partition::from_name(name).ok_or_else(|| {
+            ArnError::new(
+                ArnErrorKind::UnknownPartition,
+                0..name.len(),
+                format!(
+                    "unknown partition `{name}`, expected one of {}",
+                    Partition::ALL.map(|p| format!("`{p}`")).join(", ")
+                ),
+            )
+        })
+    }
+
+    /// Parses a region name of any partition, returning its partition.
+    pub fn parse_region(region: &str) -> Result<Partition, ArnError> {
+        Partition::of_region(region).ok_or_else(|| {
+            ArnError::new(
+                ArnErrorKind::InvalidRegion,
+                0..region.len(),
+                format!("`{region}` is not a region of any AWS partition"),
+            )
+        })
+    }
 }
 
 impl fmt::Display for Partition {
@@ -885,7 +911,8 @@ mod tests {
         assert_eq!(parsed.suffix(), SecretSuffix::Present);
         let cluster = "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!cluster-a1b2c3d4-5678-90ab-cdef-EXAMPLE11111-a1b2c3";
         assert!(SecretArn::parse(cluster).unwrap().is_rds_managed());
-        let preview = "arn:aws:secretsmanager:us-east-2:111122223333:secret:rds-preview-us-east-2!db-x-AbCdEf";
+        let preview =
+            "arn:aws:secretsmanager:us-east-2:111122223333:secret:rds-preview-us-east-2!db-x-AbCdEf";
         assert_eq!(
             SecretArn::parse(preview).unwrap().managing_service(),
             Some("rds-preview-us-east-2")
@@ -907,7 +934,11 @@ mod tests {
         ] {
             let arn = format!("arn:aws:secretsmanager:us-east-1:111122223333:secret:{name}");
             let err = SecretArn::parse(&arn).unwrap_err();
-            assert_eq!((err.kind, err.range()), (ArnErrorKind::InvalidResourceName, at..at + 1), "{name}");
+            assert_eq!(
+                (err.kind, err.range()),
+                (ArnErrorKind::InvalidResourceName, at..at + 1),
+                "{name}"
+            );
             assert!(err.message().contains("`rds!db-...`"), "{}", err.message());
         }
     }

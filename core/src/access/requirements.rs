@@ -17,7 +17,7 @@
 //!   `aws:SourceAccount` (the secret's account) and `aws:SourceArn` (the
 //!   secret).
 
-use crate::documents::{KMS_ACTIONS_RECOMMENDED, SECRETS_MANAGER_PRINCIPAL, SECRET_ACTIONS};
+use crate::documents::{KMS_DESCRIBE_KEY, KMS_SECRET_ARN_CONTEXT, SECRETS_MANAGER_PRINCIPAL, SECRET_ACTIONS};
 use crate::spec::{RotationSpec, Slot};
 
 use super::request::{Request, RequestPrincipal};
@@ -72,20 +72,26 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
     }
     if let Some(superuser) = spec.superuser_secret() {
         let superuser = superuser.text();
-        out.push(
-            own_call(
-                "secretsmanager:GetSecretValue",
-                &superuser,
-                "the function reads the superuser credentials",
-            )
-            .with("secretsmanager:SecretId", superuser.clone()),
-        );
+        // GetSecretValue, and DescribeSecret where the engine's function
+        // reads the superuser secret's tags (documents.rs, statement 2).
+        for action in spec.superuser_secret_actions() {
+            let purpose = if *action == "secretsmanager:DescribeSecret" {
+                "the function reads the superuser secret's tags to find its database"
+            } else {
+                "the function reads the superuser credentials"
+            };
+            out.push(
+                own_call(action, &superuser, purpose).with("secretsmanager:SecretId", superuser.clone()),
+            );
+        }
     }
-    out.push(own_call(
-        "secretsmanager:GetRandomPassword",
-        "*",
-        "the function generates the new password",
-    ));
+    if spec.random_password() {
+        out.push(own_call(
+            "secretsmanager:GetRandomPassword",
+            "*",
+            "the function generates the new password",
+        ));
+    }
     if spec.vpc() {
         // Lambda creates, lists and deletes the function's network
         // interfaces with the execution role. ec2:DescribeNetworkInterfaces
@@ -102,7 +108,7 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
         own_call(action, key, purpose)
             .with("kms:ViaService", format!("secretsmanager.{region}.amazonaws.com"))
             .with("kms:CallerAccount", account.clone())
-            .with("kms:EncryptionContext:SecretARN", secret_arn.to_owned())
+            .with(KMS_SECRET_ARN_CONTEXT, secret_arn.to_owned())
             .with_values(
                 "kms:EncryptionContextKeys",
                 vec!["SecretARN".to_owned(), "SecretVersionId".to_owned()],
@@ -124,13 +130,22 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
             "Secrets Manager encrypts the new secret version for the function",
         ));
     }
-    if let (Some(key), Some(superuser)) = (spec.distinct_superuser_kms(), spec.superuser_secret()) {
+    // The superuser secret's key, whether it is the secret's key or another:
+    // Secrets Manager decrypts it with the superuser secret's ARN as context.
+    if let (Some(key), Some(superuser)) = (spec.superuser_kms(), spec.superuser_secret()) {
         out.push(kms_call(
             "kms:Decrypt",
             key,
             &superuser.text(),
             "Secrets Manager decrypts the superuser secret for the function",
         ));
+    }
+    // What the engine's function and an RDS-managed superuser secret need
+    // beyond Secrets Manager (documents.rs, statement 7).
+    for grant in spec.service_grants() {
+        for action in &grant.actions {
+            out.push(own_call(action, &grant.resource, grant.purpose));
+        }
     }
     out
 }
@@ -139,7 +154,9 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
 /// counting as excess: the grants of the `recommended` profile that AWS's
 /// current documentation and hosted-rotation templates include although
 /// rotation does not call them (`kms:DescribeKey` on the keys,
-/// `ec2:DetachNetworkInterface`). Returned as (action, resource) pairs.
+/// `ec2:DetachNetworkInterface`), and `kms:GenerateDataKey` on the
+/// superuser secret's key, which statement 5's shape grants for a secret the
+/// function only reads. Returned as (action, resource) pairs.
 pub fn tolerated(spec: &RotationSpec) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if spec.vpc() {
@@ -151,9 +168,10 @@ pub fn tolerated(spec: &RotationSpec) -> Vec<(String, String)> {
         .into_iter()
         .chain(spec.superuser_kms().map(str::to_owned));
     for key in keys {
-        for action in KMS_ACTIONS_RECOMMENDED {
-            out.push((action.to_owned(), key.clone()));
-        }
+        out.push((KMS_DESCRIBE_KEY.to_owned(), key));
+    }
+    if let Some(key) = spec.superuser_kms() {
+        out.push(("kms:GenerateDataKey".to_owned(), key.to_owned()));
     }
     out
 }

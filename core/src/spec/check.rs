@@ -81,6 +81,67 @@ pub(super) fn check_one_account(
     }
 }
 
+/// A superuser secret that RDS manages (`rds!db-...`, `rds!cluster-...`)
+/// lives in the database's own account: RDS creates it there (Secrets
+/// Manager User Guide, "AWS Secrets Manager secrets managed by other AWS
+/// services"), and AWS's rotation functions look the database up with
+/// `rds:DescribeDBInstances` / `rds:DescribeDBClusters` on the ARN from the
+/// secret's `aws:rds:primaryDBInstanceArn` / `aws:rds:primaryDBClusterArn`
+/// tag. RDS has no resource-based policies, so the function's role can
+/// describe only databases of its own account: such a secret in another
+/// account than the function's cannot work. `others` are the secret and
+/// the function, as [`check_one_account`] sees them.
+pub(super) fn check_rds_managed_superuser_in_account(
+    diagnostics: &mut Vec<Diagnostic>,
+    account: Option<&AccountId>,
+    others: &[(Field, &Arn)],
+    rds_managed: Option<&SecretArn>,
+) {
+    let Some(superuser) = rds_managed else {
+        return;
+    };
+    let reference = match account {
+        Some(a) => Some((Field::Account, a.as_str())),
+        None => others
+            .iter()
+            .find(|(f, _)| matches!(f, Field::Secret | Field::Function))
+            .map(|(f, a)| (*f, a.account())),
+    };
+    let Some((ref_field, ref_account)) = reference else {
+        return;
+    };
+    let arn = superuser.arn();
+    if arn.account() != ref_account {
+        diagnostics.push(Diagnostic::cross(
+            DiagnosticKind::RdsManagedSecretInAnotherAccount,
+            Field::SuperuserSecret,
+            ref_field,
+            Some(arn.account_range()),
+            format!(
+                "`superuser_secret` is managed by RDS (`rds!` name) in account `{}` but `{ref_field}` is `{ref_account}`: RDS keeps it in the database's account, and the rotation function can describe only databases of its own account",
+                arn.account()
+            ),
+        ));
+    }
+}
+
+/// AWS's Db2 single-user function logs in with the admin secret named by
+/// the rotated secret's `masterarn` to change the password
+/// (`SecretsManagerRDSDb2RotationSingleUser/lambda_function.py`,
+/// `set_secret`, in `aws-samples/aws-secrets-manager-rotation-lambdas`):
+/// without a superuser secret the role cannot read it. A warning: the
+/// policy is valid, and the superuser ARN may be granted elsewhere.
+pub(super) fn check_db2_has_superuser_secret(warnings: &mut Vec<Diagnostic>, missing: bool) {
+    if missing {
+        warnings.push(Diagnostic::warning(
+            DiagnosticKind::EngineNeedsSuperuserSecret,
+            Field::Engine,
+            0.."db2".len(),
+            "engine `db2`: AWS's Db2 single-user function also reads the admin secret named by the secret's `masterarn`; set `superuser_secret` to grant it".to_owned(),
+        ));
+    }
+}
+
 /// The superuser secret holds other credentials than the rotated secret:
 /// the ones that update the rotated user (AWS page, "alternating users").
 pub(super) fn check_superuser_secret_is_not_secret(
