@@ -23,7 +23,7 @@
 use std::fmt;
 
 use rotation_policy_core::{
-    Kms, Placeholder, Profile, RotationSpec, RotationSpecBuilder, SpecError, Strategy,
+    Engine, Kms, Placeholder, Profile, RotationSpec, RotationSpecBuilder, SpecError, Strategy,
 };
 
 /// The concrete values a combination puts in the options it gives.
@@ -41,6 +41,12 @@ pub struct Values {
     pub kms_key: String,
     /// `superuser_kms` when it is another key.
     pub other_kms_key: String,
+    /// A `superuser_secret` that RDS manages (`rds!db-...`).
+    pub rds_superuser_secret: String,
+    /// The region of the ARNs, which `${AWS::Region}` stands for.
+    pub region: String,
+    /// The partition of the ARNs, which `${AWS::Partition}` stands for.
+    pub partition: String,
 }
 
 impl Values {
@@ -54,6 +60,11 @@ impl Values {
             kms_key: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab".to_owned(),
             other_kms_key: "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
                 .to_owned(),
+            rds_superuser_secret:
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-8eb13df2-5d5d-467f-b28c-5c1cab606a06-bKUjnr"
+                    .to_owned(),
+            region: "us-east-1".to_owned(),
+            partition: "aws".to_owned(),
         }
     }
 
@@ -66,6 +77,8 @@ impl Values {
             Placeholder::RotationLambdaArn => &self.function,
             Placeholder::SuperuserSecretArn => &self.superuser_secret,
             Placeholder::KmsKeyArn => &self.kms_key,
+            Placeholder::Region => &self.region,
+            Placeholder::Partition => &self.partition,
             other => panic!("the option space has no example value for `{other}`: add one"),
         }
     }
@@ -287,6 +300,13 @@ pub const SUPERUSER: Dimension = Dimension {
                 ]
             },
         },
+        // A superuser secret that RDS manages: read-only RDS access too.
+        Choice {
+            label: "superuser_rds",
+            builder: |b, v| b.superuser_secret(&v.rds_superuser_secret),
+            cli: |v| args(&["--superuser-secret", &v.rds_superuser_secret]),
+            dsl: |v| vec![("superuser_secret", str_value(&v.rds_superuser_secret))],
+        },
         // Alternating users only: the superuser secret stays `${SuperuserSecretArn}`.
         Choice {
             label: "superuser_kms_only",
@@ -327,6 +347,68 @@ pub const SOURCE_ARN: Dimension = Dimension {
     ],
 };
 
+/// `random_password` (default `true`).
+pub const RANDOM_PASSWORD: Dimension = Dimension {
+    name: "random_password",
+    required: false,
+    choices: &[
+        default_choice!("random_password"),
+        Choice {
+            label: "no_random_password",
+            builder: |b, _| b.random_password(false),
+            cli: |_| args(&["--no-random-password"]),
+            dsl: |_| vec![("random_password", DslValue::Bool(false))],
+        },
+    ],
+};
+
+/// One `engine` choice, at every door.
+macro_rules! engine_choice {
+    ($label:literal, $engine:expr, $cli:literal) => {
+        Choice {
+            label: $label,
+            builder: |b, _| b.engine($engine),
+            cli: |_| args(&["--engine", $cli]),
+            dsl: |_| vec![("engine", DslValue::Ident($label))],
+        }
+    };
+}
+
+/// `engine` (default `generic`), in the product: one engine of each kind of
+/// extra grant (RDS, Redshift with its `*`-only Serverless calls,
+/// ElastiCache without a superuser secret), so that the product stays
+/// small. [`ENGINE_ALL`] has every engine, for [`engine_combinations`].
+pub const ENGINE: Dimension = Dimension {
+    name: "engine",
+    required: false,
+    choices: &[
+        default_choice!("generic"),
+        engine_choice!("mysql", Engine::MySql, "mysql"),
+        engine_choice!("redshift", Engine::Redshift, "redshift"),
+        engine_choice!("elasticache", Engine::ElastiCache, "elasticache"),
+    ],
+};
+
+/// `engine`, every value (`generic` first, left out as the default).
+pub const ENGINE_ALL: Dimension = Dimension {
+    name: "engine",
+    required: false,
+    choices: &[
+        default_choice!("generic"),
+        engine_choice!("mysql", Engine::MySql, "mysql"),
+        engine_choice!("postgres", Engine::Postgres, "postgres"),
+        engine_choice!("mariadb", Engine::MariaDb, "mariadb"),
+        engine_choice!("oracle", Engine::Oracle, "oracle"),
+        engine_choice!("sqlserver", Engine::SqlServer, "sqlserver"),
+        engine_choice!("db2", Engine::Db2, "db2"),
+        engine_choice!("redshift", Engine::Redshift, "redshift"),
+        engine_choice!("documentdb", Engine::DocumentDb, "documentdb"),
+        engine_choice!("elasticache", Engine::ElastiCache, "elasticache"),
+        engine_choice!("active_directory", Engine::ActiveDirectory, "active-directory"),
+        engine_choice!("influxdb", Engine::InfluxDb, "influxdb"),
+    ],
+};
+
 /// `profile` (default `recommended`).
 pub const PROFILE: Dimension = Dimension {
     name: "profile",
@@ -339,11 +421,32 @@ pub const PROFILE: Dimension = Dimension {
             cli: |_| args(&["--profile", "aws-doc-2021"]),
             dsl: |_| vec![("profile", DslValue::Ident("aws_doc_2021"))],
         },
+        Choice {
+            label: "aws_doc_2025",
+            builder: |b, _| b.profile(Profile::AwsDoc2025),
+            cli: |_| args(&["--profile", "aws-doc-2025"]),
+            dsl: |_| vec![("profile", DslValue::Ident("aws_doc_2025"))],
+        },
     ],
 };
 
-/// Every option, in label order.
-pub const DIMENSIONS: &[Dimension] = &[STRATEGY, VALUES, KMS, SUPERUSER, VPC, SOURCE_ARN, PROFILE];
+/// Every option, in label order (DESIGN.md's table).
+pub const DIMENSIONS: &[Dimension] = &[
+    STRATEGY,
+    VALUES,
+    KMS,
+    SUPERUSER,
+    VPC,
+    SOURCE_ARN,
+    RANDOM_PASSWORD,
+    ENGINE,
+    PROFILE,
+];
+
+/// The dimensions of [`engine_combinations`]: every engine with each
+/// strategy, both kinds of values and every superuser secret choice, the
+/// other options at their defaults.
+pub const ENGINE_DIMENSIONS: &[Dimension] = &[STRATEGY, VALUES, SUPERUSER, ENGINE_ALL];
 
 /// Two choices the builder rejects together.
 #[derive(Debug)]
@@ -440,7 +543,28 @@ impl fmt::Debug for Combination {
 /// Every combination of one choice per dimension, conflicts included, in
 /// a fixed order.
 pub fn product() -> Vec<Combination> {
-    DIMENSIONS
+    product_of(DIMENSIONS)
+}
+
+/// Every valid combination: [`product`] without the [`CONFLICTS`].
+pub fn combinations() -> Vec<Combination> {
+    product().into_iter().filter(|c| c.conflict().is_none()).collect()
+}
+
+/// Every engine (not only [`ENGINE`]'s representatives) in the valid
+/// combinations of [`ENGINE_DIMENSIONS`], minus those [`combinations`]
+/// already has: what the table tests add to cover each AWS function.
+pub fn engine_combinations() -> Vec<Combination> {
+    let in_product: Vec<&str> = ENGINE.choices.iter().map(|c| c.label).collect();
+    product_of(ENGINE_DIMENSIONS)
+        .into_iter()
+        .filter(|c| c.conflict().is_none())
+        .filter(|c| c.choice("engine").is_some_and(|e| !in_product.contains(&e)))
+        .collect()
+}
+
+fn product_of(dimensions: &'static [Dimension]) -> Vec<Combination> {
+    dimensions
         .iter()
         .fold(vec![Combination { picks: Vec::new() }], |partial, dimension| {
             partial
@@ -454,9 +578,4 @@ pub fn product() -> Vec<Combination> {
                 })
                 .collect()
         })
-}
-
-/// Every valid combination: [`product`] without the [`CONFLICTS`].
-pub fn combinations() -> Vec<Combination> {
-    product().into_iter().filter(|c| c.conflict().is_none()).collect()
 }

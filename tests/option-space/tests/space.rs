@@ -5,8 +5,11 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use rotation_policy_core::RotationSpecBuilder;
-use rotation_policy_option_space::{combinations, product, Values, CONFLICTS, DIMENSIONS};
+use rotation_policy_core::{Engine, RotationSpecBuilder};
+use rotation_policy_option_space::{
+    combinations, engine_combinations, product, Combination, Values, CONFLICTS, DIMENSIONS, ENGINE,
+    ENGINE_ALL,
+};
 
 #[test]
 fn labels_are_unique_and_name_their_choices() {
@@ -72,7 +75,7 @@ fn the_product_minus_conflicts_is_what_the_builder_accepts() {
 #[test]
 fn dsl_pairs_set_by_name_equal_the_typed_setters() {
     let values = Values::example();
-    for c in combinations() {
+    for c in combinations().into_iter().chain(engine_combinations()) {
         let typed = c.spec(&values).expect("valid combination");
         let mut by_name = RotationSpecBuilder::new();
         for (key, value) in c.dsl(&values) {
@@ -136,4 +139,45 @@ fn the_binary_prints_every_combination_with_its_flags() {
         .expect("the binary runs");
     assert_eq!(bad.status.code(), Some(2));
     assert!(bad.stdout.is_empty());
+}
+
+/// The product's engines are [`ENGINE_ALL`]'s choices, spelled the same at
+/// every door; the engine combinations add every other engine, each of
+/// which builds.
+#[test]
+fn every_engine_is_covered_and_builds() {
+    for choice in ENGINE.choices {
+        let all = ENGINE_ALL
+            .choices
+            .iter()
+            .find(|c| c.label == choice.label)
+            .expect("a representative engine is an engine");
+        let values = Values::example();
+        assert_eq!((choice.cli)(&values), (all.cli)(&values), "{}", choice.label);
+        assert_eq!((choice.dsl)(&values), (all.dsl)(&values), "{}", choice.label);
+    }
+    let values = Values::example();
+    let extra = engine_combinations();
+    let specs: Vec<(String, Engine)> = combinations()
+        .iter()
+        .chain(&extra)
+        .map(|c: &Combination| {
+            let spec = c.spec(&values).unwrap_or_else(|e| panic!("{}: {e}", c.label()));
+            (c.label(), spec.engine())
+        })
+        .collect();
+    for engine in Engine::ALL {
+        assert!(
+            specs.iter().any(|(_, e)| *e == engine),
+            "no combination has engine `{}`",
+            engine.name()
+        );
+    }
+    // The DSL identifier is the engine's name.
+    for c in &extra {
+        let spec = c.spec(&values).expect("valid");
+        assert_eq!(c.choice("engine"), Some(spec.engine().name()), "{}", c.label());
+    }
+    let labels: BTreeSet<String> = extra.iter().map(Combination::label).collect();
+    assert_eq!(labels.len(), extra.len(), "engine combination labels are unique");
 }
