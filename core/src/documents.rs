@@ -292,15 +292,11 @@ impl RotationSpec {
             // helper in the MySQL, MariaDB, Oracle and SQL Server multi-user
             // functions. Single-user functions of the other engines read no
             // superuser secret and make no call beyond Secrets Manager.
-            engine if engine.is_rds() => {
-                if reads_superuser {
-                    push(
-                        &["rds:DescribeDBInstances"],
-                        scope.arn("rds", "db:*"),
-                        "the function checks whether the user's database is a read replica of the superuser's",
-                    );
-                }
-            }
+            engine if engine.is_rds() && reads_superuser => push(
+                &["rds:DescribeDBInstances"],
+                scope.arn("rds", "db:*"),
+                "the function checks whether the user's database is a read replica of the superuser's",
+            ),
             // `SecretsManagerRedshiftRotationMultiUser/lambda_function.py`
             // @76d92360dd8c489dc2eeb4a1d0640d4d9b1dccfe: for an admin secret
             // that Redshift manages, `redshift_client.describe_clusters(
@@ -308,22 +304,20 @@ impl RotationSpec {
             // `list_namespaces` and `list_workgroups` of Redshift Serverless
             // (lines 540, 558; no resource type, so `*`). The single-user
             // function calls neither.
-            Engine::Redshift => {
-                if reads_superuser {
-                    push(
-                        &["redshift:DescribeClusters"],
-                        scope.arn("redshift", "cluster:*"),
-                        "the function reads the connection details of the cluster whose admin secret it uses",
-                    );
-                    push(
-                        &[
-                            "redshift-serverless:ListNamespaces",
-                            "redshift-serverless:ListWorkgroups",
-                        ],
-                        "*".to_owned(),
-                        "the function reads the connection details of the Redshift Serverless namespace whose admin secret it uses",
-                    );
-                }
+            Engine::Redshift if reads_superuser => {
+                push(
+                    &["redshift:DescribeClusters"],
+                    scope.arn("redshift", "cluster:*"),
+                    "the function reads the connection details of the cluster whose admin secret it uses",
+                );
+                push(
+                    &[
+                        "redshift-serverless:ListNamespaces",
+                        "redshift-serverless:ListWorkgroups",
+                    ],
+                    "*".to_owned(),
+                    "the function reads the connection details of the Redshift Serverless namespace whose admin secret it uses",
+                );
             }
             // `SecretsManagerElasticacheUserRotation/lambda_function.py`
             // @5dbe8b9be172d857fc483369ba7173cf826d965f:
@@ -363,6 +357,8 @@ impl RotationSpec {
                 scope.arn("timestream-influxdb", "db-instance/*"),
                 "the function reads the InfluxDB instance's endpoint",
             ),
+            // The RDS and Redshift engines without a superuser secret: their
+            // single-user functions call nothing beyond Secrets Manager.
             _ => {}
         }
         out
