@@ -173,10 +173,21 @@ fn every_engine_is_covered_and_builds() {
             engine.name()
         );
     }
-    // The DSL identifier is the engine's name.
-    for c in &extra {
+    // The DSL identifier is the engine's name; no warning anywhere.
+    for c in combinations().iter().chain(&extra) {
         let spec = c.spec(&values).expect("valid");
-        assert_eq!(c.choice("engine"), Some(spec.engine().name()), "{}", c.label());
+        assert_eq!(c.choice("engine").unwrap_or("generic"), spec.engine().name(), "{}", c.label());
+        assert_eq!(spec.warnings(), [], "{}", c.label());
+    }
+    // The combinations left out for their warning (placeholders and
+    // concrete values) do warn.
+    let warned: Vec<Combination> = rotation_policy_option_space::product_of_engines()
+        .into_iter()
+        .filter(Combination::warned)
+        .collect();
+    assert_eq!(warned.len(), 2);
+    for c in &warned {
+        assert_eq!(c.spec(&values).expect("valid").warnings().len(), 1, "{}", c.label());
     }
     let labels: BTreeSet<String> = extra.iter().map(Combination::label).collect();
     assert_eq!(labels.len(), extra.len(), "engine combination labels are unique");
