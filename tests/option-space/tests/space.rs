@@ -176,7 +176,12 @@ fn every_engine_is_covered_and_builds() {
     // The DSL identifier is the engine's name; no warning anywhere.
     for c in combinations().iter().chain(&extra) {
         let spec = c.spec(&values).expect("valid");
-        assert_eq!(c.choice("engine").unwrap_or("generic"), spec.engine().name(), "{}", c.label());
+        assert_eq!(
+            c.choice("engine").unwrap_or("generic"),
+            spec.engine().name(),
+            "{}",
+            c.label()
+        );
         assert_eq!(spec.warnings(), [], "{}", c.label());
     }
     // The combinations left out for their warning (placeholders and
@@ -187,7 +192,12 @@ fn every_engine_is_covered_and_builds() {
         .collect();
     assert_eq!(warned.len(), 2);
     for c in &warned {
-        assert_eq!(c.spec(&values).expect("valid").warnings().len(), 1, "{}", c.label());
+        assert_eq!(
+            c.spec(&values).expect("valid").warnings().len(),
+            1,
+            "{}",
+            c.label()
+        );
     }
     let labels: BTreeSet<String> = extra.iter().map(Combination::label).collect();
     assert_eq!(labels.len(), extra.len(), "engine combination labels are unique");
