@@ -234,3 +234,90 @@ pub fn invoke_probes(spec: &RotationSpec) -> Vec<(String, Request)> {
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::requirements;
+    use crate::documents::KMS_SECRET_ARN_CONTEXT;
+    use crate::spec::{Engine, Kms, RotationSpec, Strategy};
+
+    const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf";
+    const RDS: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-8eb13df2-AbCdEf";
+    const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    fn actions(spec: &RotationSpec) -> Vec<(String, String)> {
+        requirements(spec, None)
+            .into_iter()
+            .map(|r| (r.action, r.resource))
+            .collect()
+    }
+
+    #[test]
+    fn requests_follow_the_options() {
+        let has = |spec: &RotationSpec, action: &str| actions(spec).iter().any(|(a, _)| a == action);
+        let with = RotationSpec::builder(Strategy::SingleUser).build().unwrap();
+        let without = RotationSpec::builder(Strategy::SingleUser)
+            .random_password(false)
+            .build()
+            .unwrap();
+        assert!(has(&with, "secretsmanager:GetRandomPassword"));
+        assert!(!has(&without, "secretsmanager:GetRandomPassword"));
+
+        let elasticache = RotationSpec::builder(Strategy::SingleUser)
+            .secret(SECRET)
+            .engine(Engine::ElastiCache)
+            .build()
+            .unwrap();
+        let found = actions(&elasticache);
+        for action in ["elasticache:DescribeUsers", "elasticache:ModifyUser"] {
+            assert!(
+                // `account` not given: the secret's account and region.
+                found.contains(&(
+                    action.to_owned(),
+                    "arn:aws:elasticache:us-east-1:111122223333:user:*".to_owned()
+                )),
+                "{action}: {found:?}"
+            );
+        }
+
+        let rds = RotationSpec::builder(Strategy::AlternatingUsers)
+            .superuser_secret(RDS)
+            .build()
+            .unwrap();
+        let found = actions(&rds);
+        assert!(found.contains(&("secretsmanager:DescribeSecret".to_owned(), RDS.to_owned())));
+        assert!(found.contains(&(
+            "rds:DescribeDBInstances".to_owned(),
+            "arn:aws:rds:us-east-1:111122223333:db:*".to_owned()
+        )));
+    }
+
+    #[test]
+    fn kms_requests_carry_the_secret_arn_context() {
+        let superuser = SECRET.replace("app-db", "admin");
+        let spec = RotationSpec::builder(Strategy::AlternatingUsers)
+            .secret(SECRET)
+            .superuser_secret(superuser.clone())
+            .kms(Kms::Key(KEY.to_owned()))
+            .superuser_kms(KEY)
+            .build()
+            .unwrap();
+        let kms: Vec<_> = requirements(&spec, None)
+            .into_iter()
+            .filter(|r| r.is_service("kms"))
+            .map(|r| {
+                let context = r.context_values(KMS_SECRET_ARN_CONTEXT).map(<[String]>::to_vec);
+                (r.action, context)
+            })
+            .collect();
+        assert_eq!(
+            kms,
+            [
+                ("kms:Decrypt".to_owned(), Some(vec![SECRET.to_owned()])),
+                ("kms:GenerateDataKey".to_owned(), Some(vec![SECRET.to_owned()])),
+                // The superuser secret shares the key: decrypted with its own context.
+                ("kms:Decrypt".to_owned(), Some(vec![superuser])),
+            ]
+        );
+    }
+}
