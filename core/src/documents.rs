@@ -272,7 +272,8 @@ impl RotationSpec {
             }
         }
 
-        let scope = self.scope();
+        // Only the engines that call other services need the scope.
+        let scope = || self.scope();
         let reads_superuser = self.superuser_secret().is_some();
         match self.engine() {
             Engine::Generic | Engine::DocumentDb => {
@@ -294,7 +295,7 @@ impl RotationSpec {
             // superuser secret and make no call beyond Secrets Manager.
             engine if engine.is_rds() && reads_superuser => push(
                 &["rds:DescribeDBInstances"],
-                scope.arn("rds", "db:*"),
+                scope().arn("rds", "db:*"),
                 "the function checks whether the user's database is a read replica of the superuser's",
             ),
             // `SecretsManagerRedshiftRotationMultiUser/lambda_function.py`
@@ -307,7 +308,7 @@ impl RotationSpec {
             Engine::Redshift if reads_superuser => {
                 push(
                     &["redshift:DescribeClusters"],
-                    scope.arn("redshift", "cluster:*"),
+                    scope().arn("redshift", "cluster:*"),
                     "the function reads the connection details of the cluster whose admin secret it uses",
                 );
                 push(
@@ -326,7 +327,7 @@ impl RotationSpec {
             // the `user` resource type; the user's id is in the secret only.
             Engine::ElastiCache => push(
                 &["elasticache:DescribeUsers", "elasticache:ModifyUser"],
-                scope.arn("elasticache", "user:*"),
+                scope().arn("elasticache", "user:*"),
                 "the function sets the ElastiCache user's password",
             ),
             // `SecretsManagerActiveDirectoryRotationSingleUser/lambda_function.py`
@@ -343,7 +344,7 @@ impl RotationSpec {
                 );
                 push(
                     &["ds:ResetUserPassword"],
-                    scope.arn("ds", "directory/*"),
+                    scope().arn("ds", "directory/*"),
                     "the function resets the directory user's password",
                 );
             }
@@ -354,7 +355,7 @@ impl RotationSpec {
             // `get_db_instance(identifier=...)`, resource type `db-instance`.
             Engine::InfluxDb => push(
                 &["timestream-influxdb:GetDbInstance"],
-                scope.arn("timestream-influxdb", "db-instance/*"),
+                scope().arn("timestream-influxdb", "db-instance/*"),
                 "the function reads the InfluxDB instance's endpoint",
             ),
             // The RDS and Redshift engines without a superuser secret: their
