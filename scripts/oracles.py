@@ -18,7 +18,7 @@ The oracles:
   through Lambda's `add_permission` and read back with `get_policy`: the
   statement Lambda stores must equal ours (Sid and key case aside).
 - parliament (`analyze_policy_string`): every finding counts.
-- cfn-lint: each document is embedded in one template (identity policies as
+- cfn-lint: each document is embedded in a template (identity policies as
   an `AWS::IAM::ManagedPolicy` and, for generated ones, an `AWS::IAM::Role`
   inline policy; resource policies as an `AWS::SQS::QueuePolicy` document,
   which cfn-lint checks with its generic resource-policy schema E3512, and a
@@ -517,11 +517,26 @@ def run_cfn_lint(venv_bin: Path, subjects: list[Subject], workdir: Path) -> floa
         for logical, res in cfn_resources(s, doc, f"S{i}").items():
             resources[logical] = res
             owner[logical] = s
-    template = workdir / "oracles.template.json"
-    template.write_text(json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}, indent=1))
+    # cfn-lint refuses a template over 1,000,000 bytes (E1002): the
+    # resources go into as many templates as keep each well under that
+    # (nesting adds a few bytes a line to the estimate), linted in one run.
+    chunks: list[dict] = [{}]
+    size = 0
+    for logical, res in resources.items():
+        piece = len(json.dumps({logical: res}, indent=1))
+        if chunks[-1] and size + piece > 700_000:
+            chunks.append({})
+            size = 0
+        chunks[-1][logical] = res
+        size += piece
+    templates = []
+    for n, chunk in enumerate(chunks):
+        template = workdir / f"oracles.template.{n}.json"
+        template.write_text(json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": chunk}, indent=1))
+        templates.append(str(template))
     start = time.monotonic()
     proc = subprocess.run(
-        [str(venv_bin / "cfn-lint"), "--format", "json", "--", str(template)], capture_output=True
+        [str(venv_bin / "cfn-lint"), "--format", "json", "--", *templates], capture_output=True
     )
     elapsed = time.monotonic() - start
     # cfn-lint's exit code is a bit mask of the levels found (2 error, 4 warning,

@@ -121,8 +121,8 @@ pub use rotation_policy_core::render::{self, render, RenderError, RenderProblem}
 pub use rotation_policy_core::{access, catalog, lint};
 pub use rotation_policy_core::{
     arn, documents, policy, severity, spec, AccountId, Arn, ArnError, ArnErrorKind, ConditionValue,
-    Diagnostic, DiagnosticKind, Effect, Field, FunctionArn, Kms, KmsKeyArn, OneOrMany, OrderedMap, Part,
-    Partition, Placeholder, PolicyDocument, Principal, Profile, RotationPolicies, RotationSpec,
+    Diagnostic, DiagnosticKind, Effect, Engine, Field, FunctionArn, Kms, KmsKeyArn, OneOrMany, OrderedMap,
+    Part, Partition, Placeholder, PolicyDocument, Principal, Profile, RotationPolicies, RotationSpec,
     RotationSpecBuilder, SecretArn, SecretSuffix, Severity, Slot, SpecError, Statement, Strategy,
 };
 
@@ -157,7 +157,12 @@ extern crate self as rotation_policy;
 /// superuser_kms:    KMS key ARN | env!("VAR")          default none
 /// vpc:              true | false                       default true
 /// source_arn:       true | false                       default false
-/// profile:          recommended | aws_doc_2021         default recommended
+/// random_password:  true | false                       default true (GetRandomPassword)
+/// engine:           generic | mysql | postgres | mariadb | oracle | sqlserver | db2 | redshift
+///                   | documentdb | elasticache | active_directory | influxdb
+///                                                      default generic (no extra calls)
+/// profile:          recommended | aws_doc_2021 | aws_doc_2025
+///                                                      default recommended
 /// ```
 ///
 /// Values are literals: a string, `true`/`false`, an identifier, or
@@ -170,7 +175,9 @@ extern crate self as rotation_policy;
 /// malformed ARNs, ARNs of the wrong service or resource type, account ids
 /// that are not 12 digits, partitions or accounts that disagree between
 /// values, a superuser secret that is the secret itself, `superuser_kms`
-/// without a superuser secret. All of them are reported in one compile.
+/// without a superuser secret, an unknown engine (with a "did you mean"), a
+/// superuser secret that RDS manages (`rds!...`) in another account. All of
+/// them are reported in one compile.
 ///
 /// # Single user
 ///
@@ -208,7 +215,40 @@ extern crate self as rotation_policy;
 /// let role: serde_json::Value = serde_json::from_str(POLICIES.execution_role_policy).unwrap();
 /// let statements = role["Statement"].as_array().unwrap();
 /// assert_eq!(statements[1]["Resource"], "arn:aws:secretsmanager:us-east-1:111122223333:secret:admin-XyZ123");
-/// assert_eq!(statements.last().unwrap()["Action"][1], "kms:DescribeKey");
+/// // The key, only for this secret's encryption context; DescribeKey apart.
+/// let kms = &statements[statements.len() - 2];
+/// assert_eq!(kms["Condition"]["StringEquals"]["kms:EncryptionContext:SecretARN"],
+///            "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf");
+/// assert_eq!(statements.last().unwrap()["Action"][0], "kms:DescribeKey");
+/// ```
+///
+/// # AWS's rotation function for an engine, and token rotators
+///
+/// ```
+/// use rotation_policy::{rotation_policy, RotationPolicies};
+///
+/// // AWS's ElastiCache function also calls `elasticache:DescribeUsers` and
+/// // `elasticache:ModifyUser`; a superuser secret that RDS manages adds the
+/// // read-only RDS call the function makes to find the database.
+/// const ELASTICACHE: RotationPolicies = rotation_policy! {
+///     strategy: single_user,
+///     engine: elasticache,
+/// };
+/// assert!(ELASTICACHE.execution_role_policy.contains("elasticache:ModifyUser"));
+///
+/// const RDS_MANAGED: RotationPolicies = rotation_policy! {
+///     strategy: alternating_users,
+///     engine: postgres,
+///     superuser_secret: "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-8eb13df2-5d5d-467f-b28c-5c1cab606a06-bKUjnr",
+/// };
+/// assert!(RDS_MANAGED.execution_role_policy.contains("rds:DescribeDBInstances"));
+///
+/// // A function that rotates an API token makes its own credentials.
+/// const TOKEN: RotationPolicies = rotation_policy! {
+///     strategy: single_user,
+///     random_password: false,
+/// };
+/// assert!(!TOKEN.execution_role_policy.contains("GetRandomPassword"));
 /// ```
 ///
 /// # Placeholders, and the 2021 AWS page

@@ -1,6 +1,8 @@
 //! Golden files for the `recommended` profile: every combination of
-//! strategy, kms, superuser_kms, vpc and source_arn, compared byte for byte
-//! with `tests/golden/recommended/`.
+//! strategy, kms, superuser_kms, vpc and source_arn, and beside them each
+//! engine, `random_password: false` and the RDS-managed superuser secrets
+//! (alternating users, no VPC), compared byte for byte with
+//! `tests/golden/recommended/`.
 //!
 //! The files were written by the code (`UPDATE_GOLDEN=1 cargo test --test
 //! golden_recommended`), read by eye against DESIGN.md, then pinned. After a
@@ -16,11 +18,24 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rotation_policy::{Kms, RotationSpec, Strategy};
+use rotation_policy::{Engine, Kms, RotationSpec, Strategy};
 
 const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const OTHER_KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
 const SUPERUSER: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:admin-XyZ123";
+const RDS_DB_SUPERUSER: &str =
+    "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-8eb13df2-5d5d-467f-b28c-5c1cab606a06-bKUjnr";
+const RDS_CLUSTER_SUPERUSER: &str =
+    "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!cluster-a1b2c3d4-5678-90ab-cdef-EXAMPLE11111-a1b2c3";
+
+/// The superuser secret given beside the options.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Superuser {
+    /// Whatever the strategy and `superuser_kms` call for.
+    Default,
+    RdsDb,
+    RdsCluster,
+}
 
 #[derive(Debug, Clone, Copy)]
 enum KmsCase {
@@ -43,6 +58,9 @@ struct Combination {
     superuser_kms: SuperuserKms,
     vpc: bool,
     source_arn: bool,
+    random_password: bool,
+    engine: Engine,
+    superuser: Superuser,
 }
 
 impl Combination {
@@ -66,11 +84,35 @@ impl Combination {
                                 superuser_kms,
                                 vpc,
                                 source_arn,
+                                random_password: true,
+                                engine: Engine::Generic,
+                                superuser: Superuser::Default,
                             });
                         }
                     }
                 }
             }
+        }
+        // Each option of its own, on alternating users without a VPC.
+        let base = Combination {
+            strategy: Strategy::AlternatingUsers,
+            kms: KmsCase::AwsManaged,
+            superuser_kms: SuperuserKms::Absent,
+            vpc: false,
+            source_arn: false,
+            random_password: true,
+            engine: Engine::Generic,
+            superuser: Superuser::Default,
+        };
+        for engine in Engine::ALL.into_iter().skip(1) {
+            out.push(Combination { engine, ..base });
+        }
+        out.push(Combination {
+            random_password: false,
+            ..base
+        });
+        for superuser in [Superuser::RdsDb, Superuser::RdsCluster] {
+            out.push(Combination { superuser, ..base });
         }
         out
     }
@@ -79,6 +121,8 @@ impl Combination {
         let mut builder = RotationSpec::builder(self.strategy)
             .vpc(self.vpc)
             .source_arn(self.source_arn)
+            .random_password(self.random_password)
+            .engine(self.engine)
             .kms(match self.kms {
                 KmsCase::AwsManaged => Kms::AwsManaged,
                 KmsCase::CustomerManaged => Kms::CustomerManaged,
@@ -94,6 +138,11 @@ impl Combination {
             if self.strategy == Strategy::SingleUser {
                 builder = builder.superuser_secret(SUPERUSER);
             }
+        }
+        match self.superuser {
+            Superuser::Default => {}
+            Superuser::RdsDb => builder = builder.superuser_secret(RDS_DB_SUPERUSER),
+            Superuser::RdsCluster => builder = builder.superuser_secret(RDS_CLUSTER_SUPERUSER),
         }
         builder
             .build()
@@ -118,7 +167,23 @@ impl Combination {
             SuperuserKms::Other => ".superuser_kms_other",
         };
         let vpc = if self.vpc { "vpc" } else { "no_vpc" };
-        format!("execution_role_policy.{strategy}.{kms}{superuser_kms}.{vpc}.json")
+        let random_password = if self.random_password {
+            ""
+        } else {
+            ".no_random_password"
+        };
+        let engine = match self.engine {
+            Engine::Generic => String::new(),
+            engine => format!(".engine_{}", engine.name()),
+        };
+        let superuser = match self.superuser {
+            Superuser::Default => "",
+            Superuser::RdsDb => ".superuser_rds_db",
+            Superuser::RdsCluster => ".superuser_rds_cluster",
+        };
+        format!(
+            "execution_role_policy.{strategy}.{kms}{superuser_kms}{superuser}.{vpc}{random_password}{engine}.json"
+        )
     }
 }
 
@@ -174,7 +239,7 @@ fn check(
 fn every_combination_matches_its_golden_files() {
     let dir = golden_dir();
     let combinations = Combination::all();
-    assert_eq!(combinations.len(), 56);
+    assert_eq!(combinations.len(), 56 + 11 + 1 + 2);
     let mut seen = BTreeMap::new();
     for combination in combinations {
         let spec = combination.spec();

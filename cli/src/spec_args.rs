@@ -3,7 +3,7 @@
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use rotation_policy_core::{Diagnostic, Field, Kms, Profile, RotationSpec, Strategy};
+use rotation_policy_core::{Diagnostic, Engine, Field, Kms, Profile, RotationSpec, Strategy};
 
 const STRATEGY: &str = "strategy";
 const ACCOUNT: &str = "account";
@@ -15,7 +15,28 @@ const KMS_KEY: &str = "kms-key";
 const SUPERUSER_KMS_KEY: &str = "superuser-kms-key";
 const NO_VPC: &str = "no-vpc";
 const SOURCE_ARN: &str = "source-arn";
+const NO_RANDOM_PASSWORD: &str = "no-random-password";
+const ENGINE: &str = "engine";
 const PROFILE: &str = "profile";
+
+/// `--engine` values: core's `Engine` names with `-` for `_` (a test holds
+/// the two lists equal).
+const ENGINES: [&str; 12] = [
+    "generic",
+    "mysql",
+    "postgres",
+    "mariadb",
+    "oracle",
+    "sqlserver",
+    "db2",
+    "redshift",
+    "documentdb",
+    "elasticache",
+    "active-directory",
+    "influxdb",
+];
+/// `--profile` values, likewise.
+const PROFILES: [&str; 3] = ["recommended", "aws-doc-2021", "aws-doc-2025"];
 
 /// Adds the rotation spec options (DESIGN.md's table) to `command`: the
 /// options `generate` and `check` share.
@@ -83,12 +104,26 @@ pub fn add(command: Command) -> Command {
                 .help("Also bind the resource policy to the secret with `aws:SourceArn`"),
         )
         .arg(
+            Arg::new(NO_RANDOM_PASSWORD)
+                .long(NO_RANDOM_PASSWORD)
+                .action(ArgAction::SetTrue)
+                .help("The function makes its own credentials (API tokens, keys): no `secretsmanager:GetRandomPassword`"),
+        )
+        .arg(
+            Arg::new(ENGINE)
+                .long(ENGINE)
+                .value_name("NAME")
+                .value_parser(PossibleValuesParser::new(ENGINES))
+                .default_value("generic")
+                .help("The AWS-provided rotation function in use: grants the calls it makes beyond Secrets Manager"),
+        )
+        .arg(
             Arg::new(PROFILE)
                 .long(PROFILE)
                 .value_name("PROFILE")
-                .value_parser(PossibleValuesParser::new(["recommended", "aws-doc-2021"]))
+                .value_parser(PossibleValuesParser::new(PROFILES))
                 .default_value("recommended")
-                .help("`aws-doc-2021` reproduces the AWS page of 2021, whose execution role policy makes rotation fail with AccessDenied"),
+                .help("`aws-doc-2021` reproduces the AWS page of 2021, whose execution role policy makes rotation fail with AccessDenied; `aws-doc-2025` the current page, whose `kms:DescribeKey` grant never matches"),
         )
 }
 
@@ -105,6 +140,8 @@ fn flag(field: Field, matches: &ArgMatches) -> String {
         Field::SuperuserKms => "--superuser-kms-key",
         Field::Vpc => "--no-vpc",
         Field::SourceArn => "--source-arn",
+        Field::RandomPassword => "--no-random-password",
+        Field::Engine => "--engine",
         Field::Profile => "--profile",
         // A key the CLI does not spell otherwise: its name as a flag.
         _ => return format!("--{}", field.key().replace('_', "-")),
@@ -132,10 +169,15 @@ pub fn spec(matches: &ArgMatches) -> Result<RotationSpec, Vec<Diagnostic>> {
     let profile = text(PROFILE)
         .and_then(|p| Profile::from_name(&core_name(p)))
         .unwrap_or_default();
+    let engine = text(ENGINE)
+        .and_then(|e| Engine::from_name(&core_name(e)))
+        .unwrap_or_default();
     let mut builder = RotationSpec::builder(strategy)
         .profile(profile)
         .vpc(!matches.get_flag(NO_VPC))
-        .source_arn(matches.get_flag(SOURCE_ARN));
+        .source_arn(matches.get_flag(SOURCE_ARN))
+        .random_password(!matches.get_flag(NO_RANDOM_PASSWORD))
+        .engine(engine);
     if let Some(account) = text(ACCOUNT) {
         builder = builder.account(account);
     }
@@ -157,4 +199,16 @@ pub fn spec(matches: &ArgMatches) -> Result<RotationSpec, Vec<Diagnostic>> {
         builder = builder.superuser_kms(key);
     }
     builder.build().map_err(|e| e.into_diagnostics())
+}
+
+#[cfg(test)]
+mod tests {
+    use rotation_policy_core::{Engine, Profile};
+
+    #[test]
+    fn flag_values_are_core_names_with_dashes() {
+        let dashed = |name: &str| name.replace('_', "-");
+        assert_eq!(super::ENGINES.to_vec(), Engine::ALL.map(|e| dashed(e.name())));
+        assert_eq!(super::PROFILES.to_vec(), Profile::ALL.map(|p| dashed(p.name())));
+    }
 }

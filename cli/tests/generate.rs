@@ -226,3 +226,60 @@ fn help_exits_zero_on_stdout() {
     assert!(stdout(&output).contains("--superuser-kms-key"));
     assert_eq!(stderr(&output), "");
 }
+
+/// The options of issue 16: a bad `--engine` or `--profile` value, and an
+/// RDS-managed superuser secret in another account, are one line naming
+/// the flag; the Db2 single-user warning goes to stderr with exit 0.
+#[test]
+fn engine_profile_and_rds_superuser_problems_name_the_flag() {
+    let base = ["generate", "--strategy", "alternating-users"];
+    assert_usage_error(
+        &[&base[..], &["--engine", "mysq"]].concat(),
+        &["--engine", "mysql"],
+    );
+    assert_usage_error(
+        &[&base[..], &["--engine", "active_directory"]].concat(),
+        &["--engine", "active-directory"],
+    );
+    assert_usage_error(
+        &[&base[..], &["--profile", "aws-doc-2024"]].concat(),
+        &["--profile", "aws-doc-2025"],
+    );
+    assert_usage_error(
+        &[&base[..], &["--no-random-password", "false"]].concat(),
+        &["false"],
+    );
+    let rds_elsewhere =
+        "arn:aws:secretsmanager:us-east-1:444455556666:secret:rds!db-8eb13df2-5d5d-467f-b28c-5c1cab606a06-bKUjnr";
+    assert_usage_error(
+        &[
+            &base[..],
+            &["--account", "111122223333", "--superuser-secret", rds_elsewhere],
+        ]
+        .concat(),
+        &["--superuser-secret", "444455556666", "RDS"],
+    );
+    let output = run(&["generate", "--strategy", "single-user", "--engine", "db2"]);
+    assert_eq!(output.status.code(), Some(0));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("rotation-policy: warning: `--engine`:"), "{err}");
+    // The flags change the documents as the builder's options do.
+    let token = generate_ok(&[
+        "--strategy",
+        "single-user",
+        "--no-random-password",
+        "--only",
+        "execution-role-policy",
+    ]);
+    assert!(!token.contains("GetRandomPassword"), "{token}");
+    let ad = generate_ok(&[
+        "--strategy",
+        "single-user",
+        "--engine",
+        "active-directory",
+        "--only",
+        "execution-role-policy",
+    ]);
+    assert!(ad.contains("ds:ResetUserPassword"), "{ad}");
+}

@@ -8,7 +8,7 @@
 
 use std::process::Command;
 
-use rotation_policy_option_space::{combinations, Combination, Values};
+use rotation_policy_option_space::{combinations, engine_combinations, Combination, Values};
 
 /// `generate` with the combination's flags and `extra`: its stdout, or a
 /// message naming the combination.
@@ -82,7 +82,7 @@ fn check(combination: &Combination, values: &Values) -> Result<(), String> {
 #[test]
 fn builder_documents_equal_generate_output_for_every_combination() {
     let values = Values::example();
-    let all = combinations();
+    let all: Vec<Combination> = combinations().into_iter().chain(engine_combinations()).collect();
     // Two workers: each case runs the binary four times.
     let (first, second) = all.split_at(all.len() / 2);
     let failures: Vec<String> = std::thread::scope(|scope| {

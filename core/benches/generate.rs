@@ -153,7 +153,15 @@ fn typed_baseline(i: &Inputs) -> (String, String) {
                 ],
                 "*",
             ),
-            statement(&["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], i.key),
+            Statement {
+                condition: Some(condition(
+                    "StringEquals",
+                    "kms:EncryptionContext:SecretARN",
+                    i.secret,
+                )),
+                ..statement(&["kms:Decrypt", "kms:GenerateDataKey"], i.key)
+            },
+            statement(&["kms:DescribeKey"], i.key),
         ],
     };
     (
@@ -187,6 +195,10 @@ fn value_baseline(i: &Inputs) -> (String, String) {
     first["Condition"] = serde_json::json!({
         "StringEquals": { "secretsmanager:resource/AllowRotationLambdaArn": i.function }
     });
+    let mut kms = allow(&["kms:Decrypt", "kms:GenerateDataKey"], i.key);
+    kms["Condition"] = serde_json::json!({
+        "StringEquals": { "kms:EncryptionContext:SecretARN": i.secret }
+    });
     let role = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -202,7 +214,8 @@ fn value_baseline(i: &Inputs) -> (String, String) {
                 ],
                 "*",
             ),
-            allow(&["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], i.key),
+            kms,
+            allow(&["kms:DescribeKey"], i.key),
         ],
     });
     (

@@ -126,6 +126,32 @@ impl Partition {
     pub fn of_region(region: &str) -> Option<Partition> {
         Partition::ALL.into_iter().find(|p| p.has_region(region))
     }
+
+    /// Parses a partition name, as [`Partition::from_name`] with an error
+    /// that lists the partitions.
+    pub fn parse(name: &str) -> Result<Partition, ArnError> {
+        Partition::from_name(name).ok_or_else(|| {
+            ArnError::new(
+                ArnErrorKind::UnknownPartition,
+                0..name.len(),
+                format!(
+                    "unknown partition `{name}`, expected one of {}",
+                    Partition::ALL.map(|p| format!("`{p}`")).join(", ")
+                ),
+            )
+        })
+    }
+
+    /// Parses a region name of any partition, returning its partition.
+    pub fn parse_region(region: &str) -> Result<Partition, ArnError> {
+        Partition::of_region(region).ok_or_else(|| {
+            ArnError::new(
+                ArnErrorKind::InvalidRegion,
+                0..region.len(),
+                format!("`{region}` is not a region of any AWS partition"),
+            )
+        })
+    }
 }
 
 impl fmt::Display for Partition {
@@ -490,12 +516,41 @@ pub enum SecretSuffix {
 pub struct SecretArn {
     arn: Arn,
     suffix: SecretSuffix,
+    /// Byte range of the `SERVICE` of a `SERVICE!name` secret name.
+    managing_service: Option<Range<usize>>,
+}
+
+/// Whether `prefix` can be the service id before the `!` of a secret that
+/// an AWS service created for itself: lowercase letters, digits and `-`,
+/// starting with a letter. AWS's own policies show the forms: `rds!` and
+/// `rds-preview-us-east-2!` (managed policies `AmazonRDSServiceRolePolicy`
+/// and `AmazonRDSPreviewServiceRolePolicy`), `events!connection/...`
+/// (EventBridge's service-linked role for API destinations).
+fn is_service_id(prefix: &str) -> bool {
+    let bytes = prefix.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_lowercase)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
 }
 
 impl SecretArn {
     /// Parses a secret ARN. Names are 1–512 characters of
-    /// `A-Za-z0-9/_+=.@-` (Secrets Manager API reference, `CreateSecret`),
-    /// plus the suffix which may be the `??????` wildcard.
+    /// `A-Za-z0-9/_+=.@-` (Secrets Manager API reference, `CreateSecret`:
+    /// "The secret name can contain ASCII letters, numbers, and the following
+    /// characters: /_+=.@-"), plus the suffix which may be the `??????`
+    /// wildcard.
+    ///
+    /// One exception: a secret that an AWS service created for itself is
+    /// named `SERVICE!name`, with the service's lowercase id before the `!`
+    /// (Secrets Manager User Guide, "AWS Secrets Manager secrets managed by
+    /// other AWS services": "These secrets are typically named with a service
+    /// ID prefix that indicates which service created them"). RDS names the
+    /// master user secrets it manages `rds!db-UUID` and `rds!cluster-UUID`
+    /// (AWS CLI `list-secrets` example; `AmazonRDSServiceRolePolicy` grants
+    /// RDS `arn:aws:secretsmanager:*:*:secret:rds!*`). A user cannot create
+    /// such a name, since `!` is not in `CreateSecret`'s alphabet, so a `!`
+    /// anywhere else is still an error.
     pub fn parse(text: &str) -> Result<SecretArn, ArnError> {
         let arn = Arn::parse(text)?;
         arn.expect_regional("secretsmanager", "a secret")?;
@@ -512,9 +567,15 @@ impl SecretArn {
             }
             _ => (name, SecretSuffix::Missing),
         };
+        // `SERVICE!rest`: the service id is checked here, the rest below
+        // like any name (a second `!` is an error).
+        let managing_service = base
+            .split_once('!')
+            .filter(|(service, rest)| is_service_id(service) && !rest.is_empty())
+            .map(|(service, _)| name_start..name_start + service.len());
         let mut bad = None;
         let base_bytes = base.as_bytes();
-        let mut i = 0;
+        let mut i = managing_service.as_ref().map_or(0, |r| r.len() + 1);
         while i < base_bytes.len() {
             let b = base_bytes[i];
             if !matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'_' | b'+' | b'=' | b'.' | b'@' | b'-')
@@ -526,10 +587,15 @@ impl SecretArn {
         }
         if let Some((i, c)) = bad {
             let at = name_start + i;
+            let tail = if c == '!' {
+                " (a `!` follows only the lowercase service id of a secret an AWS service manages, as in `rds!db-...`)"
+            } else {
+                ""
+            };
             return Err(ArnError::new(
                 ArnErrorKind::InvalidResourceName,
                 at..at + c.len_utf8(),
-                format!("secret name has `{c}`, expected only letters, digits and `/_+=.@-`"),
+                format!("secret name has `{c}`, expected only letters, digits and `/_+=.@-`{tail}"),
             ));
         }
         if base.is_empty() || base.len() > 512 {
@@ -539,7 +605,11 @@ impl SecretArn {
                 "secret name must be 1 to 512 characters",
             ));
         }
-        Ok(SecretArn { arn, suffix })
+        Ok(SecretArn {
+            arn,
+            suffix,
+            managing_service,
+        })
     }
 
     /// The underlying ARN.
@@ -557,6 +627,23 @@ impl SecretArn {
     /// Whether the ARN carries the 6-character suffix.
     pub fn suffix(&self) -> SecretSuffix {
         self.suffix
+    }
+    /// The id of the AWS service that created the secret for itself, from
+    /// the `SERVICE!` prefix of its name (`rds` for `rds!db-...`).
+    pub fn managing_service(&self) -> Option<&str> {
+        self.managing_service.clone().map(|r| &self.arn.as_str()[r])
+    }
+    /// The secret's name after the `SERVICE!` prefix, if the name has one
+    /// (`db-UUID-AbCdEf` for `rds!db-UUID-AbCdEf`), with its suffix.
+    pub fn managed_name(&self) -> Option<&str> {
+        self.managing_service
+            .as_ref()
+            .map(|r| &self.arn.as_str()[r.end + 1..])
+    }
+    /// Whether RDS manages the secret: the master user secret of a DB
+    /// instance (`rds!db-...`) or cluster (`rds!cluster-...`).
+    pub fn is_rds_managed(&self) -> bool {
+        self.managing_service() == Some("rds")
     }
 }
 
@@ -809,6 +896,51 @@ mod tests {
         );
         let partial = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app/db";
         assert_eq!(SecretArn::parse(partial).unwrap().suffix(), SecretSuffix::Missing);
+    }
+
+    #[test]
+    fn service_managed_secret_names_take_a_service_prefix() {
+        let rds = "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-8eb13df2-5d5d-467f-b28c-5c1cab606a06-bKUjnr";
+        let parsed = SecretArn::parse(rds).unwrap();
+        assert_eq!(parsed.managing_service(), Some("rds"));
+        assert!(parsed.is_rds_managed());
+        assert_eq!(
+            parsed.managed_name(),
+            Some("db-8eb13df2-5d5d-467f-b28c-5c1cab606a06-bKUjnr")
+        );
+        assert_eq!(parsed.suffix(), SecretSuffix::Present);
+        let cluster = "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!cluster-a1b2c3d4-5678-90ab-cdef-EXAMPLE11111-a1b2c3";
+        assert!(SecretArn::parse(cluster).unwrap().is_rds_managed());
+        let preview =
+            "arn:aws:secretsmanager:us-east-2:111122223333:secret:rds-preview-us-east-2!db-x-AbCdEf";
+        assert_eq!(
+            SecretArn::parse(preview).unwrap().managing_service(),
+            Some("rds-preview-us-east-2")
+        );
+        let events = "arn:aws:secretsmanager:us-east-1:111122223333:secret:events!connection/api/0c1f-AbCdEf";
+        let events = SecretArn::parse(events).unwrap();
+        assert_eq!(events.managing_service(), Some("events"));
+        assert!(!events.is_rds_managed());
+        assert_eq!(SecretArn::parse(SECRET).unwrap().managing_service(), None);
+        // Every other `!` is still rejected, pointing at it (the name
+        // starts at byte 53).
+        for (name, at) in [
+            ("RDS!db-1-AbCdEf", 56),
+            ("!db-1-AbCdEf", 53),
+            ("1rds!db-1-AbCdEf", 57),
+            ("rds!db!x-AbCdEf", 59),
+            ("app!-AbCdEf", 56),
+            ("rds_x!db-AbCdEf", 58),
+        ] {
+            let arn = format!("arn:aws:secretsmanager:us-east-1:111122223333:secret:{name}");
+            let err = SecretArn::parse(&arn).unwrap_err();
+            assert_eq!(
+                (err.kind, err.range()),
+                (ArnErrorKind::InvalidResourceName, at..at + 1),
+                "{name}"
+            );
+            assert!(err.message().contains("`rds!db-...`"), "{}", err.message());
+        }
     }
 
     #[test]

@@ -97,6 +97,9 @@ fn parameter(p: Placeholder) -> Node {
             "arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+",
         ),
         Placeholder::AccountId => ("12-digit account id", "[0-9]{12}"),
+        // Pseudo parameters, never declared; listed for completeness.
+        Placeholder::Region => ("AWS Region of the function", "[a-z]+(-[a-z0-9]+)+"),
+        Placeholder::Partition => ("AWS partition", "aws(-[a-z]+)*"),
     };
     map(vec![
         ("Type", text("String")),
@@ -208,7 +211,7 @@ impl RotationSpec {
 mod tests {
     use serde_json::{json, Value};
 
-    use crate::{Kms, Profile, RotationSpec, Strategy};
+    use crate::{Engine, Kms, Profile, RotationSpec, Strategy};
 
     fn template(spec: &RotationSpec) -> Value {
         serde_json::from_str(&spec.cloudformation_json()).expect("template is JSON")
@@ -256,6 +259,29 @@ mod tests {
         let t = template(&spec);
         let params: Vec<&String> = t["Parameters"].as_object().unwrap().keys().collect();
         assert_eq!(params, ["RotationLambdaArn", "SecretArn"]);
+    }
+
+    #[test]
+    fn engine_resources_use_pseudo_parameters_through_fn_sub() {
+        let spec = RotationSpec::builder(Strategy::SingleUser)
+            .engine(Engine::ElastiCache)
+            .build()
+            .unwrap();
+        let t = template(&spec);
+        // Region and partition are pseudo parameters: no declaration.
+        let params: Vec<&String> = t["Parameters"].as_object().unwrap().keys().collect();
+        assert_eq!(params, ["RotationLambdaArn", "SecretArn"]);
+        let statements = &t["Resources"]["RotationFunctionExecutionRole"]["Properties"]["Policies"][0]
+            ["PolicyDocument"]["Statement"];
+        let last = statements.as_array().unwrap().last().unwrap();
+        assert_eq!(
+            last["Resource"],
+            json!({"Fn::Sub": "arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:user:*"})
+        );
+        assert_eq!(
+            last["Action"],
+            json!(["elasticache:DescribeUsers", "elasticache:ModifyUser"])
+        );
     }
 
     #[test]

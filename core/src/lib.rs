@@ -56,8 +56,8 @@ pub use severity::Severity;
 #[doc(hidden)]
 pub use spec::DslValue;
 pub use spec::{
-    Diagnostic, DiagnosticKind, Field, Kms, Part, Placeholder, Profile, RotationSpec, RotationSpecBuilder,
-    Slot, SpecError, Strategy,
+    Diagnostic, DiagnosticKind, Engine, Field, Kms, Part, Placeholder, Profile, RotationSpec,
+    RotationSpecBuilder, Slot, SpecError, Strategy,
 };
 
 /// The two policies of a rotation spec as JSON text: what the

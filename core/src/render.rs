@@ -88,7 +88,7 @@ pub fn render(template: &str, values: &[(&str, &str)]) -> Result<String, RenderE
             problems.push(RenderProblem::DuplicateValue(placeholder));
             continue;
         }
-        match placeholder.field().validate(value) {
+        match placeholder.validate(value) {
             Ok(()) => *slot = Some(json_escape(value)),
             Err(e) => problems.push(RenderProblem::InvalidValue(placeholder, e)),
         }

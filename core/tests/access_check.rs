@@ -8,7 +8,7 @@ use rotation_policy_core::access::{
 };
 use rotation_policy_core::catalog::AccessLevel;
 use rotation_policy_core::{Kms, PolicyDocument, Profile, RotationSpec, Strategy};
-use rotation_policy_option_space::{combinations, Values};
+use rotation_policy_option_space::{combinations, engine_combinations, Values};
 
 const ACCOUNT: &str = "111122223333";
 const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf";
@@ -61,6 +61,7 @@ fn recommended_specs() -> Vec<RotationSpec> {
     let values = Values::example();
     combinations()
         .iter()
+        .chain(&engine_combinations())
         .map(|c| c.spec(&values).unwrap_or_else(|e| panic!("{}: {e}", c.label())))
         .filter(|spec| spec.profile() == Profile::Recommended)
         .collect()

@@ -7,7 +7,7 @@
 
 use rotation_policy_core::lint::{lint, Finding, LintOptions, PolicyType, Severity};
 use rotation_policy_core::{render, Profile, RotationSpec, Strategy};
-use rotation_policy_option_space::{combinations, Values};
+use rotation_policy_option_space::{combinations, engine_combinations, Values};
 
 /// The documents with every placeholder filled as CloudFormation's `Fn::Sub`
 /// would fill it from `values` (`${KmsKeyArn}` stays in a spec with
@@ -34,7 +34,7 @@ fn recommended_outputs_lint_clean_for_every_combination() {
         ..example.clone()
     };
     let mut linted = 0;
-    for combination in combinations() {
+    for combination in combinations().into_iter().chain(engine_combinations()) {
         for values in [&example, &qualified] {
             let spec = combination
                 .spec(values)

@@ -145,6 +145,9 @@ fn values() -> impl Strategy<Value = Place> {
                     function: arn("lambda", format!("function:{function}")),
                     kms_key: arn("kms", format!("key/{key}-12ab-34cd-56ef-1234567890ab")),
                     other_kms_key: arn("kms", "key/mrk-1234abcd12ab34cd56ef1234567890ab".to_owned()),
+                    rds_superuser_secret: arn("secretsmanager", format!("secret:rds!db-{key}-AbCdEf")),
+                    region: region.to_owned(),
+                    partition: partition.to_owned(),
                     account,
                 },
             }
@@ -224,7 +227,7 @@ proptest! {
     /// Rendering either fails or yields valid JSON, whatever the values; with
     /// valid values for every slot it succeeds.
     #[test]
-    fn render_never_produces_invalid_json(v in values(), junk in any_text(), slot in 0usize..6, c in options(placeholders)) {
+    fn render_never_produces_invalid_json(v in values(), junk in any_text(), slot in 0usize..8, c in options(placeholders)) {
         let template = spec(&v, &c);
         let mut values = v.values.fills();
         if let Some(entry) = values.get_mut(slot) {

@@ -17,7 +17,7 @@
 //!   `aws:SourceAccount` (the secret's account) and `aws:SourceArn` (the
 //!   secret).
 
-use crate::documents::{KMS_ACTIONS_RECOMMENDED, SECRETS_MANAGER_PRINCIPAL, SECRET_ACTIONS};
+use crate::documents::{KMS_DESCRIBE_KEY, KMS_SECRET_ARN_CONTEXT, SECRETS_MANAGER_PRINCIPAL, SECRET_ACTIONS};
 use crate::spec::{RotationSpec, Slot};
 
 use super::request::{Request, RequestPrincipal};
@@ -136,20 +136,26 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
     }
     if let Some(superuser) = spec.superuser_secret() {
         let superuser = superuser.text();
-        out.push(
-            own_call(
-                "secretsmanager:GetSecretValue",
-                &superuser,
-                "the function reads the superuser credentials",
-            )
-            .with("secretsmanager:SecretId", superuser.clone()),
-        );
+        // GetSecretValue, and DescribeSecret where the engine's function
+        // reads the superuser secret's tags (documents.rs, statement 2).
+        for action in spec.superuser_secret_actions() {
+            let purpose = if *action == "secretsmanager:DescribeSecret" {
+                "the function reads the superuser secret's tags to find its database"
+            } else {
+                "the function reads the superuser credentials"
+            };
+            out.push(
+                own_call(action, &superuser, purpose).with("secretsmanager:SecretId", superuser.clone()),
+            );
+        }
     }
-    out.push(own_call(
-        "secretsmanager:GetRandomPassword",
-        "*",
-        "the function generates the new password",
-    ));
+    if spec.random_password() {
+        out.push(own_call(
+            "secretsmanager:GetRandomPassword",
+            "*",
+            "the function generates the new password",
+        ));
+    }
     if spec.vpc() {
         out.extend(network_interface_calls(spec, &own_call));
     }
@@ -157,7 +163,7 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
         own_call(action, key, purpose)
             .with("kms:ViaService", format!("secretsmanager.{region}.amazonaws.com"))
             .with("kms:CallerAccount", account.clone())
-            .with("kms:EncryptionContext:SecretARN", secret_arn.to_owned())
+            .with(KMS_SECRET_ARN_CONTEXT, secret_arn.to_owned())
             .with_values(
                 "kms:EncryptionContextKeys",
                 vec!["SecretARN".to_owned(), "SecretVersionId".to_owned()],
@@ -179,13 +185,22 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
             "Secrets Manager encrypts the new secret version for the function",
         ));
     }
-    if let (Some(key), Some(superuser)) = (spec.distinct_superuser_kms(), spec.superuser_secret()) {
+    // The superuser secret's key, whether it is the secret's key or another:
+    // Secrets Manager decrypts it with the superuser secret's ARN as context.
+    if let (Some(key), Some(superuser)) = (spec.superuser_kms(), spec.superuser_secret()) {
         out.push(kms_call(
             "kms:Decrypt",
             key,
             &superuser.text(),
             "Secrets Manager decrypts the superuser secret for the function",
         ));
+    }
+    // What the engine's function and an RDS-managed superuser secret need
+    // beyond Secrets Manager (documents.rs, statement 7).
+    for grant in spec.service_grants() {
+        for action in &grant.actions {
+            out.push(own_call(action, &grant.resource, grant.purpose));
+        }
     }
     out
 }
@@ -204,7 +219,9 @@ pub fn requirements(spec: &RotationSpec, role_arn: Option<&str>) -> Vec<Request>
 ///   Lambda guide allows "all resource IDs";
 /// - grants of the `recommended` profile that AWS's current documentation
 ///   and hosted-rotation templates include although rotation does not call
-///   them (`ec2:DetachNetworkInterface`, `kms:DescribeKey` on the keys).
+///   them (`ec2:DetachNetworkInterface`, `kms:DescribeKey` on the keys), and
+///   `kms:GenerateDataKey` on the superuser secret's key, which statement 5's
+///   shape grants for a secret the function only reads.
 pub fn tolerated(spec: &RotationSpec) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
         .into_iter()
@@ -229,9 +246,10 @@ pub fn tolerated(spec: &RotationSpec) -> Vec<(String, String)> {
         .into_iter()
         .chain(spec.superuser_kms().map(str::to_owned));
     for key in keys {
-        for action in KMS_ACTIONS_RECOMMENDED {
-            out.push((action.to_owned(), key.clone()));
-        }
+        out.push((KMS_DESCRIBE_KEY.to_owned(), key));
+    }
+    if let Some(key) = spec.superuser_kms() {
+        out.push(("kms:GenerateDataKey".to_owned(), key.to_owned()));
     }
     out
 }
@@ -293,4 +311,91 @@ pub fn invoke_probes(spec: &RotationSpec) -> Vec<(String, Request)> {
             .in_another_account(),
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::requirements;
+    use crate::documents::KMS_SECRET_ARN_CONTEXT;
+    use crate::spec::{Engine, Kms, RotationSpec, Strategy};
+
+    const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-AbCdEf";
+    const RDS: &str = "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-8eb13df2-AbCdEf";
+    const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    fn actions(spec: &RotationSpec) -> Vec<(String, String)> {
+        requirements(spec, None)
+            .into_iter()
+            .map(|r| (r.action, r.resource))
+            .collect()
+    }
+
+    #[test]
+    fn requests_follow_the_options() {
+        let has = |spec: &RotationSpec, action: &str| actions(spec).iter().any(|(a, _)| a == action);
+        let with = RotationSpec::builder(Strategy::SingleUser).build().unwrap();
+        let without = RotationSpec::builder(Strategy::SingleUser)
+            .random_password(false)
+            .build()
+            .unwrap();
+        assert!(has(&with, "secretsmanager:GetRandomPassword"));
+        assert!(!has(&without, "secretsmanager:GetRandomPassword"));
+
+        let elasticache = RotationSpec::builder(Strategy::SingleUser)
+            .secret(SECRET)
+            .engine(Engine::ElastiCache)
+            .build()
+            .unwrap();
+        let found = actions(&elasticache);
+        for action in ["elasticache:DescribeUsers", "elasticache:ModifyUser"] {
+            assert!(
+                // `account` not given: the secret's account and region.
+                found.contains(&(
+                    action.to_owned(),
+                    "arn:aws:elasticache:us-east-1:111122223333:user:*".to_owned()
+                )),
+                "{action}: {found:?}"
+            );
+        }
+
+        let rds = RotationSpec::builder(Strategy::AlternatingUsers)
+            .superuser_secret(RDS)
+            .build()
+            .unwrap();
+        let found = actions(&rds);
+        assert!(found.contains(&("secretsmanager:DescribeSecret".to_owned(), RDS.to_owned())));
+        assert!(found.contains(&(
+            "rds:DescribeDBInstances".to_owned(),
+            "arn:aws:rds:us-east-1:111122223333:db:*".to_owned()
+        )));
+    }
+
+    #[test]
+    fn kms_requests_carry_the_secret_arn_context() {
+        let superuser = SECRET.replace("app-db", "admin");
+        let spec = RotationSpec::builder(Strategy::AlternatingUsers)
+            .secret(SECRET)
+            .superuser_secret(superuser.clone())
+            .kms(Kms::Key(KEY.to_owned()))
+            .superuser_kms(KEY)
+            .build()
+            .unwrap();
+        let kms: Vec<_> = requirements(&spec, None)
+            .into_iter()
+            .filter(|r| r.is_service("kms"))
+            .map(|r| {
+                let context = r.context_values(KMS_SECRET_ARN_CONTEXT).map(<[String]>::to_vec);
+                (r.action, context)
+            })
+            .collect();
+        assert_eq!(
+            kms,
+            [
+                ("kms:Decrypt".to_owned(), Some(vec![SECRET.to_owned()])),
+                ("kms:GenerateDataKey".to_owned(), Some(vec![SECRET.to_owned()])),
+                // The superuser secret shares the key: decrypted with its own context.
+                ("kms:Decrypt".to_owned(), Some(vec![superuser])),
+            ]
+        );
+    }
 }

@@ -4,7 +4,7 @@ use super::check;
 use super::diagnostic::{Diagnostic, DiagnosticKind, Part, SpecError};
 use super::field::Field;
 use super::placeholder::Placeholder;
-use super::{Kms, Profile, RotationSpec, Slot, Strategy};
+use super::{Engine, Kms, Profile, RotationSpec, Slot, Strategy};
 use crate::arn::{AccountId, ArnError, FunctionArn, KmsKeyArn, SecretArn};
 use crate::suggest;
 
@@ -51,6 +51,8 @@ pub struct RotationSpecBuilder {
     superuser_kms: Option<String>,
     vpc: Option<bool>,
     source_arn: Option<bool>,
+    random_password: Option<bool>,
+    engine: Option<Engine>,
     profile: Option<Profile>,
     /// Fields given through [`RotationSpecBuilder::set`], for duplicate
     /// detection.
@@ -112,6 +114,20 @@ impl RotationSpecBuilder {
         self.source_arn = Some(source_arn);
         self
     }
+    /// Sets `random_password`: whether the function calls
+    /// `secretsmanager:GetRandomPassword` (AWS's password rotation functions
+    /// do; token and key rotators usually don't). Default `true`.
+    pub fn random_password(mut self, random_password: bool) -> Self {
+        self.random_password = Some(random_password);
+        self
+    }
+    /// Sets `engine`: the AWS-provided rotation function in use, whose calls
+    /// beyond Secrets Manager the execution role policy then grants.
+    /// Default [`Engine::Generic`] (no extra calls).
+    pub fn engine(mut self, engine: Engine) -> Self {
+        self.engine = Some(engine);
+        self
+    }
     /// Sets `profile`.
     pub fn profile(mut self, profile: Profile) -> Self {
         self.profile = Some(profile);
@@ -165,6 +181,11 @@ impl RotationSpecBuilder {
                     .ok_or_else(|| unknown_ident(name, &mut Profile::ALL.into_iter().map(Profile::name)))?;
                 self.profile = Some(profile);
             }
+            (Field::Engine, DslValue::Ident(name)) => {
+                let engine = Engine::from_name(name)
+                    .ok_or_else(|| unknown_ident(name, &mut Engine::ALL.into_iter().map(Engine::name)))?;
+                self.engine = Some(engine);
+            }
             (Field::Account, DslValue::Str(s)) => self.account = owned(s),
             (Field::Secret, DslValue::Str(s)) => self.secret = owned(s),
             (Field::Function, DslValue::Str(s)) => self.function = owned(s),
@@ -176,6 +197,7 @@ impl RotationSpecBuilder {
             }
             (Field::Vpc, DslValue::Bool(b)) => self.vpc = Some(b),
             (Field::SourceArn, DslValue::Bool(b)) => self.source_arn = Some(b),
+            (Field::RandomPassword, DslValue::Bool(b)) => self.random_password = Some(b),
             _ => {
                 return Err(Diagnostic::error(
                     DiagnosticKind::WrongValueType,
@@ -235,7 +257,15 @@ impl RotationSpecBuilder {
         check::check_one_partition(d, &arns);
         // An invalid `account` is already reported: compare with nothing then.
         if account.is_some() || self.account.is_none() {
-            check::check_one_account(d, account.as_ref(), &arns);
+            // An RDS-managed superuser secret has a rule of its own.
+            let rds_managed = superuser_secret.as_ref().filter(|s| s.is_rds_managed());
+            let others: Vec<_> = arns
+                .iter()
+                .copied()
+                .filter(|(f, _)| !(*f == Field::SuperuserSecret && rds_managed.is_some()))
+                .collect();
+            check::check_one_account(d, account.as_ref(), &others);
+            check::check_rds_managed_superuser_in_account(d, account.as_ref(), &others, rds_managed);
         }
         check::check_superuser_secret_is_not_secret(d, secret.as_ref(), superuser_secret.as_ref());
         check::check_superuser_kms_has_secret(
@@ -260,6 +290,11 @@ impl RotationSpecBuilder {
         let mut warnings = Vec::new();
         check::check_secret_suffix(&mut warnings, Field::Secret, secret.as_ref());
         check::check_secret_suffix(&mut warnings, Field::SuperuserSecret, superuser_secret.as_ref());
+        let engine = self.engine.unwrap_or_default();
+        check::check_db2_has_superuser_secret(
+            &mut warnings,
+            engine == Engine::Db2 && self.superuser_secret.is_none() && strategy == Strategy::SingleUser,
+        );
 
         let superuser_secret = match (superuser_secret, strategy) {
             (Some(s), _) => Some(Slot::Given(s.into_string())),
@@ -288,6 +323,8 @@ impl RotationSpecBuilder {
             superuser_kms: superuser_kms.map(KmsKeyArn::into_string),
             vpc: self.vpc.unwrap_or(true),
             source_arn: self.source_arn.unwrap_or(false),
+            random_password: self.random_password.unwrap_or(true),
+            engine,
             profile: self.profile.unwrap_or_default(),
             partition,
             warnings,

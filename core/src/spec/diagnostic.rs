@@ -33,6 +33,12 @@ pub enum DiagnosticKind {
     SuperuserSecretIsSecret,
     /// `superuser_kms` without a superuser secret to decrypt.
     SuperuserKmsWithoutSuperuserSecret,
+    /// A superuser secret managed by RDS (`rds!...`) in another account
+    /// than the function's.
+    RdsManagedSecretInAnotherAccount,
+    /// An engine whose AWS function also reads a superuser secret, with
+    /// none given (warning).
+    EngineNeedsSuperuserSecret,
     /// A secret ARN without the 6-character suffix: IAM matches it against
     /// no secret (warning).
     SecretSuffixMissing,

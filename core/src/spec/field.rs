@@ -28,6 +28,10 @@ pub enum Field {
     Vpc,
     /// `source_arn`
     SourceArn,
+    /// `random_password`
+    RandomPassword,
+    /// `engine`
+    Engine,
     /// `profile`
     Profile,
 }
@@ -37,7 +41,7 @@ const SEPARATE_SECRET: &str = "separate_secret";
 
 impl Field {
     /// Every field, in the order of DESIGN.md's table.
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 12] = [
         Field::Strategy,
         Field::Account,
         Field::Secret,
@@ -47,6 +51,8 @@ impl Field {
         Field::SuperuserKms,
         Field::Vpc,
         Field::SourceArn,
+        Field::RandomPassword,
+        Field::Engine,
         Field::Profile,
     ];
 
@@ -62,6 +68,8 @@ impl Field {
             Field::SuperuserKms => "superuser_kms",
             Field::Vpc => "vpc",
             Field::SourceArn => "source_arn",
+            Field::RandomPassword => "random_password",
+            Field::Engine => "engine",
             Field::Profile => "profile",
         }
     }
@@ -101,8 +109,12 @@ impl Field {
             Field::Function => "a Lambda function ARN string",
             Field::Kms => "`true`, `false` or a KMS key ARN string",
             Field::SuperuserKms => "a KMS key ARN string",
-            Field::Vpc | Field::SourceArn => "`true` or `false`",
-            Field::Profile => "`recommended` or `aws_doc_2021`",
+            Field::Vpc | Field::SourceArn | Field::RandomPassword => "`true` or `false`",
+            Field::Engine => {
+                "one of `generic`, `mysql`, `postgres`, `mariadb`, `oracle`, `sqlserver`, `db2`, \
+                 `redshift`, `documentdb`, `elasticache`, `active_directory`, `influxdb`"
+            }
+            Field::Profile => "`recommended`, `aws_doc_2021` or `aws_doc_2025`",
         }
     }
 
@@ -114,7 +126,12 @@ impl Field {
             Field::Secret | Field::SuperuserSecret => SecretArn::parse(text).map(drop),
             Field::Function => FunctionArn::parse(text).map(drop),
             Field::Kms | Field::SuperuserKms => KmsKeyArn::parse(text).map(drop),
-            Field::Strategy | Field::Vpc | Field::SourceArn | Field::Profile => Ok(()),
+            Field::Strategy
+            | Field::Vpc
+            | Field::SourceArn
+            | Field::RandomPassword
+            | Field::Engine
+            | Field::Profile => Ok(()),
         }
     }
 }

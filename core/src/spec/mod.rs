@@ -65,13 +65,19 @@ pub enum Profile {
     /// The AWS page as published from 2021-12-06 to 2022-05-04, including
     /// its execution-role `aws:SourceAccount` condition, which never matches.
     AwsDoc2021,
+    /// The AWS page as it stands now ("Lambda rotation function execution
+    /// role permissions for AWS Secrets Manager"): no condition on the secret
+    /// actions, and `kms:DescribeKey` inside the
+    /// `kms:EncryptionContext:SecretARN` condition, where it never matches
+    /// (DescribeKey requests carry no encryption context).
+    AwsDoc2025,
 }
 
 impl Profile {
     /// Every profile.
-    pub const ALL: [Profile; 2] = [Profile::Recommended, Profile::AwsDoc2021];
+    pub const ALL: [Profile; 3] = [Profile::Recommended, Profile::AwsDoc2021, Profile::AwsDoc2025];
 
-    /// Parses `recommended` or `aws_doc_2021`.
+    /// Parses `recommended`, `aws_doc_2021` or `aws_doc_2025`.
     pub fn from_name(name: &str) -> Option<Profile> {
         Profile::ALL.into_iter().find(|p| p.name() == name)
     }
@@ -81,7 +87,105 @@ impl Profile {
         match self {
             Profile::Recommended => "recommended",
             Profile::AwsDoc2021 => "aws_doc_2021",
+            Profile::AwsDoc2025 => "aws_doc_2025",
         }
+    }
+}
+
+/// The AWS-provided rotation function in use: the calls it makes beyond
+/// Secrets Manager are granted in statement 7 of the execution role policy
+/// (the functions' sources are the public repository
+/// `aws-samples/aws-secrets-manager-rotation-lambdas`; see
+/// [`RotationSpec::service_grants`] for each engine's calls and where they
+/// are made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Engine {
+    /// A function of your own, or one that calls only Secrets Manager: no
+    /// extra calls.
+    #[default]
+    Generic,
+    /// `SecretsManagerRDSMySQLRotation{SingleUser,MultiUser}` (also Aurora MySQL).
+    MySql,
+    /// `SecretsManagerRDSPostgreSQLRotation{SingleUser,MultiUser}` (also Aurora PostgreSQL).
+    Postgres,
+    /// `SecretsManagerRDSMariaDBRotation{SingleUser,MultiUser}`.
+    MariaDb,
+    /// `SecretsManagerRDSOracleRotation{SingleUser,MultiUser}`.
+    Oracle,
+    /// `SecretsManagerRDSSQLServerRotation{SingleUser,MultiUser}`.
+    SqlServer,
+    /// `SecretsManagerRDSDb2Rotation{SingleUser,MultiUser}`: both log in
+    /// with the admin secret.
+    Db2,
+    /// `SecretsManagerRedshiftRotation{SingleUser,MultiUser}` (provisioned
+    /// and Serverless).
+    Redshift,
+    /// `SecretsManagerMongoDBRotation{SingleUser,MultiUser}`, for Amazon
+    /// DocumentDB: calls nothing beyond Secrets Manager.
+    DocumentDb,
+    /// `SecretsManagerElasticacheUserRotation`.
+    ElastiCache,
+    /// `SecretsManagerActiveDirectoryRotationSingleUser` and the older
+    /// `SecretsManagerDirectoryServiceRotationSingleUser`.
+    ActiveDirectory,
+    /// `SecretsManagerInfluxDBRotation{SingleUser,MultiUser}` (Timestream
+    /// for InfluxDB).
+    InfluxDb,
+}
+
+impl Engine {
+    /// Every engine, in DESIGN.md's order.
+    pub const ALL: [Engine; 12] = [
+        Engine::Generic,
+        Engine::MySql,
+        Engine::Postgres,
+        Engine::MariaDb,
+        Engine::Oracle,
+        Engine::SqlServer,
+        Engine::Db2,
+        Engine::Redshift,
+        Engine::DocumentDb,
+        Engine::ElastiCache,
+        Engine::ActiveDirectory,
+        Engine::InfluxDb,
+    ];
+
+    /// Parses a canonical name (`mysql`, `active_directory`, ...).
+    pub fn from_name(name: &str) -> Option<Engine> {
+        Engine::ALL.into_iter().find(|e| e.name() == name)
+    }
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Generic => "generic",
+            Engine::MySql => "mysql",
+            Engine::Postgres => "postgres",
+            Engine::MariaDb => "mariadb",
+            Engine::Oracle => "oracle",
+            Engine::SqlServer => "sqlserver",
+            Engine::Db2 => "db2",
+            Engine::Redshift => "redshift",
+            Engine::DocumentDb => "documentdb",
+            Engine::ElastiCache => "elasticache",
+            Engine::ActiveDirectory => "active_directory",
+            Engine::InfluxDb => "influxdb",
+        }
+    }
+
+    /// Whether this is one of the RDS engines, whose functions share the
+    /// RDS lookups of the superuser's database.
+    pub fn is_rds(self) -> bool {
+        matches!(
+            self,
+            Engine::MySql
+                | Engine::Postgres
+                | Engine::MariaDb
+                | Engine::Oracle
+                | Engine::SqlServer
+                | Engine::Db2
+        )
     }
 }
 
@@ -139,6 +243,8 @@ pub struct RotationSpec {
     superuser_kms: Option<String>,
     vpc: bool,
     source_arn: bool,
+    random_password: bool,
+    engine: Engine,
     profile: Profile,
     partition: Option<Partition>,
     warnings: Vec<Diagnostic>,
@@ -198,6 +304,14 @@ impl RotationSpec {
     /// Whether the resource policy is bound to the secret.
     pub fn source_arn(&self) -> bool {
         self.source_arn
+    }
+    /// Whether the function calls `secretsmanager:GetRandomPassword`.
+    pub fn random_password(&self) -> bool {
+        self.random_password
+    }
+    /// The AWS-provided rotation function in use.
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
     /// The partition of the given ARNs, if any ARN was given.
     pub fn partition(&self) -> Option<Partition> {

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::field::Field;
+use crate::arn::{ArnError, Partition};
 
 /// A placeholder the generator writes where a value was not given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,16 +19,24 @@ pub enum Placeholder {
     SuperuserSecretArn,
     /// `${KmsKeyArn}`
     KmsKeyArn,
+    /// `${AWS::Region}`: CloudFormation's pseudo parameter, in the ARNs of
+    /// resources beyond Secrets Manager when no given ARN names the region.
+    Region,
+    /// `${AWS::Partition}`: CloudFormation's pseudo parameter, in the same
+    /// ARNs when no ARN was given at all.
+    Partition,
 }
 
 impl Placeholder {
     /// Every placeholder.
-    pub const ALL: [Placeholder; 5] = [
+    pub const ALL: [Placeholder; 7] = [
         Placeholder::AccountId,
         Placeholder::SecretArn,
         Placeholder::RotationLambdaArn,
         Placeholder::SuperuserSecretArn,
         Placeholder::KmsKeyArn,
+        Placeholder::Region,
+        Placeholder::Partition,
     ];
 
     /// The name between `${` and `}`.
@@ -38,6 +47,8 @@ impl Placeholder {
             Placeholder::RotationLambdaArn => "RotationLambdaArn",
             Placeholder::SuperuserSecretArn => "SuperuserSecretArn",
             Placeholder::KmsKeyArn => "KmsKeyArn",
+            Placeholder::Region => "AWS::Region",
+            Placeholder::Partition => "AWS::Partition",
         }
     }
 
@@ -54,6 +65,8 @@ impl Placeholder {
             Placeholder::RotationLambdaArn => "${RotationLambdaArn}",
             Placeholder::SuperuserSecretArn => "${SuperuserSecretArn}",
             Placeholder::KmsKeyArn => "${KmsKeyArn}",
+            Placeholder::Region => "${AWS::Region}",
+            Placeholder::Partition => "${AWS::Partition}",
         }
     }
 
@@ -62,14 +75,26 @@ impl Placeholder {
         Placeholder::ALL.into_iter().find(|p| p.name() == name)
     }
 
-    /// The spec option whose value fills this placeholder.
-    pub fn field(self) -> Field {
+    /// The spec option whose value fills this placeholder; `None` for the
+    /// region and partition, which no option sets (they follow the ARNs).
+    pub fn field(self) -> Option<Field> {
         match self {
-            Placeholder::AccountId => Field::Account,
-            Placeholder::SecretArn => Field::Secret,
-            Placeholder::RotationLambdaArn => Field::Function,
-            Placeholder::SuperuserSecretArn => Field::SuperuserSecret,
-            Placeholder::KmsKeyArn => Field::Kms,
+            Placeholder::AccountId => Some(Field::Account),
+            Placeholder::SecretArn => Some(Field::Secret),
+            Placeholder::RotationLambdaArn => Some(Field::Function),
+            Placeholder::SuperuserSecretArn => Some(Field::SuperuserSecret),
+            Placeholder::KmsKeyArn => Some(Field::Kms),
+            Placeholder::Region | Placeholder::Partition => None,
+        }
+    }
+
+    /// Validates `text` as the value of this placeholder: the rule of its
+    /// option, or a region / partition name AWS knows.
+    pub fn validate(self, text: &str) -> Result<(), ArnError> {
+        match (self, self.field()) {
+            (_, Some(field)) => field.validate(text),
+            (Placeholder::Region, None) => Partition::parse_region(text).map(drop),
+            (_, None) => Partition::parse(text).map(drop),
         }
     }
 

@@ -1,4 +1,5 @@
-//! Prints the generator's option combinations for the scripts, one JSON
+//! Prints the generator's option combinations (all of them: the product and
+//! the engine combinations) for the scripts, one JSON
 //! object a line, with the example values:
 //!
 //! ```text
@@ -14,14 +15,14 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use rotation_policy_core::Placeholder;
-use rotation_policy_option_space::{combinations, Values};
+use rotation_policy_option_space::{all_combinations, Values};
 use serde_json::{json, Map, Value};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let values = Values::example();
     let lines: Vec<Value> = match args.as_slice() {
-        [] => combinations()
+        [] => all_combinations()
             .iter()
             .map(|c| {
                 let choices: Map<String, Value> = c

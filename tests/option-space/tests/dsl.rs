@@ -10,7 +10,7 @@
 //! this file covers what only the macro's parser sees.
 
 use rotation_policy::{
-    rotation_policy, Kms, Profile, RotationPolicies, RotationSpec, RotationSpecBuilder, Strategy,
+    rotation_policy, Engine, Kms, Profile, RotationPolicies, RotationSpec, RotationSpecBuilder, Strategy,
 };
 use rotation_policy_option_space::{combinations, Values};
 
@@ -236,6 +236,106 @@ fn profile_identifiers() {
     assert_same(
         rotation_policy! { strategy: single_user, profile: aws_doc_2021 },
         single().profile(Profile::AwsDoc2021),
+    );
+    assert_same(
+        rotation_policy! { strategy: single_user, kms: true, profile: aws_doc_2025 },
+        single().kms(Kms::CustomerManaged).profile(Profile::AwsDoc2025),
+    );
+    assert_ne!(
+        rotation_policy! { strategy: single_user, profile: aws_doc_2025 }.execution_role_policy,
+        rotation_policy! { strategy: single_user, profile: aws_doc_2021 }.execution_role_policy
+    );
+}
+
+#[test]
+fn random_password_bools() {
+    assert_same(
+        rotation_policy! { strategy: single_user, random_password: true },
+        single(),
+    );
+    assert_same(
+        rotation_policy! { strategy: single_user, random_password: false },
+        single().random_password(false),
+    );
+    assert_ne!(
+        rotation_policy! { strategy: single_user, random_password: false }.execution_role_policy,
+        rotation_policy! { strategy: single_user }.execution_role_policy
+    );
+}
+
+/// Every engine identifier, with alternating users (where the RDS and
+/// Redshift functions make their extra calls).
+#[test]
+fn engine_identifiers() {
+    let policies: [(RotationPolicies, Engine); 12] = [
+        (
+            rotation_policy! { strategy: alternating, engine: generic },
+            Engine::Generic,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: mysql },
+            Engine::MySql,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: postgres },
+            Engine::Postgres,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: mariadb },
+            Engine::MariaDb,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: oracle },
+            Engine::Oracle,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: sqlserver },
+            Engine::SqlServer,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: db2 },
+            Engine::Db2,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: redshift },
+            Engine::Redshift,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: documentdb },
+            Engine::DocumentDb,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: elasticache },
+            Engine::ElastiCache,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: active_directory },
+            Engine::ActiveDirectory,
+        ),
+        (
+            rotation_policy! { strategy: alternating, engine: influxdb },
+            Engine::InfluxDb,
+        ),
+    ];
+    for (expanded, engine) in policies {
+        assert_same(expanded, alternating().engine(engine));
+    }
+    assert_eq!(
+        policies.map(|(_, e)| e).to_vec(),
+        Engine::ALL.to_vec(),
+        "every engine, in order"
+    );
+}
+
+/// A superuser secret that RDS manages (`rds!` in the literal).
+#[test]
+fn rds_managed_superuser_secret() {
+    assert_same(
+        rotation_policy! {
+            strategy: alternating_users,
+            superuser_secret: "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-8eb13df2-5d5d-467f-b28c-5c1cab606a06-bKUjnr",
+        },
+        alternating().superuser_secret(Values::example().rds_superuser_secret),
     );
 }
 

@@ -5,8 +5,10 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use rotation_policy_core::RotationSpecBuilder;
-use rotation_policy_option_space::{combinations, product, Values, CONFLICTS, DIMENSIONS};
+use rotation_policy_core::{Engine, RotationSpecBuilder};
+use rotation_policy_option_space::{
+    all_combinations, combinations, engine_combinations, product, Combination, Values, CONFLICTS, DIMENSIONS,
+};
 
 #[test]
 fn labels_are_unique_and_name_their_choices() {
@@ -72,7 +74,7 @@ fn the_product_minus_conflicts_is_what_the_builder_accepts() {
 #[test]
 fn dsl_pairs_set_by_name_equal_the_typed_setters() {
     let values = Values::example();
-    for c in combinations() {
+    for c in combinations().into_iter().chain(engine_combinations()) {
         let typed = c.spec(&values).expect("valid combination");
         let mut by_name = RotationSpecBuilder::new();
         for (key, value) in c.dsl(&values) {
@@ -108,7 +110,7 @@ fn the_binary_prints_every_combination_with_its_flags() {
     );
     let stdout = String::from_utf8(output.stdout).expect("UTF-8");
     let values = Values::example();
-    let all = combinations();
+    let all = all_combinations();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), all.len());
     for (line, c) in lines.iter().zip(&all) {
@@ -136,4 +138,54 @@ fn the_binary_prints_every_combination_with_its_flags() {
         .expect("the binary runs");
     assert_eq!(bad.status.code(), Some(2));
     assert!(bad.stdout.is_empty());
+}
+
+/// The engine combinations cover every engine, each of which builds.
+#[test]
+fn every_engine_is_covered_and_builds() {
+    let values = Values::example();
+    let extra = engine_combinations();
+    let specs: Vec<(String, Engine)> = combinations()
+        .iter()
+        .chain(&extra)
+        .map(|c: &Combination| {
+            let spec = c.spec(&values).unwrap_or_else(|e| panic!("{}: {e}", c.label()));
+            (c.label(), spec.engine())
+        })
+        .collect();
+    for engine in Engine::ALL {
+        assert!(
+            specs.iter().any(|(_, e)| *e == engine),
+            "no combination has engine `{}`",
+            engine.name()
+        );
+    }
+    // The DSL identifier is the engine's name; no warning anywhere.
+    for c in combinations().iter().chain(&extra) {
+        let spec = c.spec(&values).expect("valid");
+        assert_eq!(
+            c.choice("engine").unwrap_or("generic"),
+            spec.engine().name(),
+            "{}",
+            c.label()
+        );
+        assert_eq!(spec.warnings(), [], "{}", c.label());
+    }
+    // The combinations left out for their warning (placeholders and
+    // concrete values, with and without a random password) do warn.
+    let warned: Vec<Combination> = rotation_policy_option_space::product_of_engines()
+        .into_iter()
+        .filter(Combination::warned)
+        .collect();
+    assert_eq!(warned.len(), 4);
+    for c in &warned {
+        assert_eq!(
+            c.spec(&values).expect("valid").warnings().len(),
+            1,
+            "{}",
+            c.label()
+        );
+    }
+    let labels: BTreeSet<String> = extra.iter().map(Combination::label).collect();
+    assert_eq!(labels.len(), extra.len(), "engine combination labels are unique");
 }
