@@ -272,15 +272,12 @@ extern crate self as rotation_policy;
 /// # Compile time
 ///
 /// Each invocation validates its values and writes two documents while your
-/// crate compiles. Cargo builds proc macros at `opt-level = 0` in the dev
-/// profile, and the macro is written for that: an invocation costs 30–45 µs
-/// there, and a crate with 100 invocations rebuilds in about 1.02x the time
-/// of the same crate with the JSON pasted in as literals
-/// (`scripts/bench-macro-build.sh` measures both). A crate with hundreds of
-/// invocations can bring that to 20–40 µs by optimizing the crates the
-/// macro runs, in its own `Cargo.toml` (profiles of dependencies are
-/// ignored), at the price of a first build about twice as long (syn
-/// optimized):
+/// crate compiles. Cargo builds proc macros unoptimized in the dev profile;
+/// `scripts/bench-macro-build.sh` in the repository measures what an
+/// invocation costs there against the same crate with the JSON pasted in. A
+/// crate with hundreds of invocations can make them cheaper by optimizing
+/// the crates the macro runs, in its own `Cargo.toml` (profiles of
+/// dependencies are ignored), at the price of a longer first build:
 ///
 /// ```toml
 /// [profile.dev.package.rotation-policy-macros]
