@@ -5,7 +5,7 @@
 //! `tests/golden/recommended/`.
 //!
 //! The files were written by the code (`UPDATE_GOLDEN=1 cargo test --test
-//! golden_recommended`), read by eye against DESIGN.md, then pinned. After a
+//! golden_recommended`), read by eye against the README, then pinned. After a
 //! deliberate change to the output, regenerate them the same way and review
 //! the diff.
 //!

@@ -252,7 +252,7 @@ fn requirement_json(r: &RequirementResult) -> Value {
     })
 }
 
-/// The JSON report DESIGN.md pins: `allowed`, `requirements` (`action`,
+/// The JSON report the README documents (a public contract): `allowed`, `requirements` (`action`,
 /// `resource`, `principal`, `context`, `decision`, `statement`, plus
 /// `reason` and `purpose`), `excess`, `resource_policy`. The excess is one
 /// entry per grant (statement and resource) with its actions counted by

@@ -15,7 +15,7 @@ use crate::spec_args::{describe, spec};
 const ONLY: &str = "only";
 const FORMAT: &str = "format";
 
-/// The `generate` subcommand's arguments (DESIGN.md, "CLI").
+/// The `generate` subcommand's arguments (the README's usage).
 pub fn command() -> Command {
     crate::spec_args::add(
         Command::new("generate")

@@ -257,7 +257,7 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// The JSON array DESIGN.md pins: one object per finding, keys in the
+/// The JSON array the README documents (a public contract): one object per finding, keys in the
 /// documented order (written by hand: `json!` would sort them).
 fn render_json(linted: &[Linted]) -> String {
     let string = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());

@@ -38,7 +38,7 @@ const ENGINES: [&str; 12] = [
 /// `--profile` values, likewise.
 const PROFILES: [&str; 3] = ["recommended", "aws-doc-2021", "aws-doc-2025"];
 
-/// Adds the rotation spec options (DESIGN.md's table) to `command`: the
+/// Adds the rotation spec options (the README's options table) to `command`: the
 /// options `generate` and `check` share.
 pub fn add(command: Command) -> Command {
     let value = |id: &'static str, name: &'static str, help: &'static str| {

@@ -4,7 +4,7 @@
 //! serializing both documents) on the alternating-users + KMS key case, next
 //! to baselines in the same run: serde_json building and pretty-printing a
 //! typed document of the same shape and size with plain derived structs, and
-//! the same with `serde_json::Value`. Target: under 3 µs per spec.
+//! the same with `serde_json::Value`.
 //!
 //! The documents come from templates compiled once per thread and shape
 //! (`core/src/template.rs`), so the loops measure the steady state;

@@ -458,7 +458,7 @@ impl RotationSpec {
         }
     }
 
-    /// The execution role's policy, statements in DESIGN.md's order.
+    /// The execution role's policy, statements in the README's order.
     pub fn execution_role_policy(&self) -> PolicyDocument {
         let mut statements = Vec::new();
         // 1. The rotated secret, only while this function is its rotation

@@ -40,7 +40,7 @@ pub enum Field {
 const SEPARATE_SECRET: &str = "separate_secret";
 
 impl Field {
-    /// Every field, in the order of DESIGN.md's table.
+    /// Every field, in the order of the README's options table.
     pub const ALL: [Field; 12] = [
         Field::Strategy,
         Field::Account,

@@ -1,6 +1,6 @@
 //! The rotation options, their validation and the validated spec.
 //!
-//! A [`RotationSpec`] is built from the options of DESIGN.md's table, with
+//! A [`RotationSpec`] is built from the options of the README's options table, with
 //! typed setters ([`RotationSpecBuilder::account`], ...).
 //! [`RotationSpecBuilder::build`] validates every value and every
 //! cross-field rule (the named `check_*` rules of `check.rs`) and reports
@@ -135,7 +135,7 @@ pub enum Engine {
 }
 
 impl Engine {
-    /// Every engine, in DESIGN.md's order.
+    /// Every engine, in the README's order.
     pub const ALL: [Engine; 12] = [
         Engine::Generic,
         Engine::MySql,

@@ -339,7 +339,7 @@ fn rds_managed_superuser_secret() {
     );
 }
 
-/// Every key at once, in another order than DESIGN.md's table and without
+/// Every key at once, in another order than the README's options table and without
 /// a trailing comma, equals the option space's combination with the same
 /// choices: the literals here and `Values::example()` agree.
 #[test]
