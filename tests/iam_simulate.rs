@@ -27,7 +27,7 @@ use std::process::Command;
 
 use rotation_policy::access::eval::{statement_match, Match};
 use rotation_policy::access::{
-    check, evaluate, uninterpretable, CheckInput, Decision, NamedPolicy, PolicyInput, PolicyKind, Request,
+    check, evaluate, uninterpretable, CheckInput, Decision, NamedPolicy, PolicyInput, PolicyType, Request,
 };
 use rotation_policy::policy::VERSION_2012_10_17;
 use rotation_policy::{Kms, PolicyDocument, Profile, RotationSpec, Strategy};
@@ -455,20 +455,20 @@ fn applicable<'a>(
 ) -> Vec<NamedPolicy<'a>> {
     let mut out = vec![NamedPolicy {
         name: "role",
-        kind: PolicyKind::Identity,
+        kind: PolicyType::Identity,
         document: role,
     }];
     if request.is_service("secretsmanager") && request.resource != "*" {
         out.extend(secret.map(|document| NamedPolicy {
             name: "secret",
-            kind: PolicyKind::Resource,
+            kind: PolicyType::Resource,
             document,
         }));
     }
     if request.is_service("kms") && request.resource == KEY {
         out.extend(key.map(|document| NamedPolicy {
             name: "key",
-            kind: PolicyKind::KeyPolicy,
+            kind: PolicyType::Key,
             document,
         }));
     }
@@ -725,7 +725,7 @@ fn decisions_agree_with_iam_simulate_or_differ_in_a_documented_class() {
                 .unwrap_or(ACCOUNT);
             let resource_policy = policies
                 .iter()
-                .find(|p| p.kind != PolicyKind::Identity)
+                .find(|p| p.kind != PolicyType::Identity)
                 .map(|p| serde_json::to_value(p.document).expect("policy as JSON"));
             requests_json.push(json!({
                 "id": rows.len(),

@@ -4,7 +4,7 @@
 #![cfg(feature = "analysis")]
 
 use rotation_policy_core::access::{
-    check, evaluate, CheckInput, Decision, NamedPolicy, PolicyInput, PolicyKind, Request, RequestPrincipal,
+    check, evaluate, CheckInput, Decision, NamedPolicy, PolicyInput, PolicyType, Request, RequestPrincipal,
 };
 use rotation_policy_core::catalog::AccessLevel;
 use rotation_policy_core::{Kms, PolicyDocument, Profile, RotationSpec, Strategy};
@@ -194,14 +194,14 @@ fn invoke_request(source_account: &str) -> Request {
 
 struct Case {
     name: &'static str,
-    policies: Vec<(&'static str, PolicyKind, String)>,
+    policies: Vec<(&'static str, PolicyType, String)>,
     request: Request,
     decision: Decision,
     statement: Option<&'static str>,
 }
 
-fn identity(json: &str) -> Vec<(&'static str, PolicyKind, String)> {
-    vec![("role.json", PolicyKind::Identity, json.to_owned())]
+fn identity(json: &str) -> Vec<(&'static str, PolicyType, String)> {
+    vec![("role.json", PolicyType::Identity, json.to_owned())]
 }
 
 fn cases() -> Vec<Case> {
@@ -254,8 +254,8 @@ fn cases() -> Vec<Case> {
         Case {
             name: "key policy without IAM delegation denies despite identity allow",
             policies: vec![
-                ("role.json", PolicyKind::Identity, policy(&[allow("kms:Decrypt", KEY)])),
-                ("key.json", PolicyKind::KeyPolicy, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"kms:*","Resource":"*"}]}"#.into()),
+                ("role.json", PolicyType::Identity, policy(&[allow("kms:Decrypt", KEY)])),
+                ("key.json", PolicyType::Key, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"kms:*","Resource":"*"}]}"#.into()),
             ],
             request: kms_request("kms:Decrypt"),
             decision: Decision::ImplicitDeny,
@@ -264,8 +264,8 @@ fn cases() -> Vec<Case> {
         Case {
             name: "key policy delegating to IAM plus identity allow",
             policies: vec![
-                ("role.json", PolicyKind::Identity, policy(&[allow("kms:Decrypt", KEY)])),
-                ("key.json", PolicyKind::KeyPolicy, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}"#.into()),
+                ("role.json", PolicyType::Identity, policy(&[allow("kms:Decrypt", KEY)])),
+                ("key.json", PolicyType::Key, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}"#.into()),
             ],
             request: kms_request("kms:Decrypt"),
             decision: Decision::Allowed,
@@ -274,8 +274,8 @@ fn cases() -> Vec<Case> {
         Case {
             name: "key policy delegating to IAM without identity allow",
             policies: vec![
-                ("role.json", PolicyKind::Identity, policy(&[allow("kms:Encrypt", KEY)])),
-                ("key.json", PolicyKind::KeyPolicy, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kms:*","Resource":"*"}]}"#.into()),
+                ("role.json", PolicyType::Identity, policy(&[allow("kms:Encrypt", KEY)])),
+                ("key.json", PolicyType::Key, r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kms:*","Resource":"*"}]}"#.into()),
             ],
             request: kms_request("kms:Decrypt"),
             decision: Decision::ImplicitDeny,
@@ -284,8 +284,8 @@ fn cases() -> Vec<Case> {
         Case {
             name: "key policy allowing the role directly",
             policies: vec![
-                ("role.json", PolicyKind::Identity, policy(&[allow("s3:GetObject", "*")])),
-                ("key.json", PolicyKind::KeyPolicy, format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{ROLE}"}},"Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*"}}]}}"#)),
+                ("role.json", PolicyType::Identity, policy(&[allow("s3:GetObject", "*")])),
+                ("key.json", PolicyType::Key, format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{ROLE}"}},"Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*"}}]}}"#)),
             ],
             request: kms_request("kms:Decrypt"),
             decision: Decision::Allowed,
@@ -294,8 +294,8 @@ fn cases() -> Vec<Case> {
         Case {
             name: "secret policy deny overrides the role's allow",
             policies: vec![
-                ("role.json", PolicyKind::Identity, policy(&[allow("secretsmanager:GetSecretValue", SECRET)])),
-                ("secret.json", PolicyKind::Resource, r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app"}}}]}"#.into()),
+                ("role.json", PolicyType::Identity, policy(&[allow("secretsmanager:GetSecretValue", SECRET)])),
+                ("secret.json", PolicyType::Resource, r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app"}}}]}"#.into()),
             ],
             request: get.clone(),
             decision: Decision::ExplicitDeny,
@@ -304,8 +304,8 @@ fn cases() -> Vec<Case> {
         Case {
             name: "secret policy allow suffices within the account",
             policies: vec![
-                ("role.json", PolicyKind::Identity, policy(&[allow("s3:GetObject", "*")])),
-                ("secret.json", PolicyKind::Resource, format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{ROLE}"}},"Action":"secretsmanager:GetSecretValue","Resource":"*"}}]}}"#)),
+                ("role.json", PolicyType::Identity, policy(&[allow("s3:GetObject", "*")])),
+                ("secret.json", PolicyType::Resource, format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{ROLE}"}},"Action":"secretsmanager:GetSecretValue","Resource":"*"}}]}}"#)),
             ],
             request: get.clone(),
             decision: Decision::Allowed,
@@ -313,21 +313,21 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "resource policy with source account allows Secrets Manager",
-            policies: vec![("function.json", PolicyKind::Resource, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"secretsmanager.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"AWS:SourceAccount":"111122223333"}}}]}"#.into())],
+            policies: vec![("function.json", PolicyType::Resource, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"secretsmanager.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"AWS:SourceAccount":"111122223333"}}}]}"#.into())],
             request: invoke_request(ACCOUNT),
             decision: Decision::Allowed,
             statement: Some("function.json#/Statement/0"),
         },
         Case {
             name: "resource policy with source account rejects another account",
-            policies: vec![("function.json", PolicyKind::Resource, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"secretsmanager.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"AWS:SourceAccount":"111122223333"}}}]}"#.into())],
+            policies: vec![("function.json", PolicyType::Resource, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"secretsmanager.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"AWS:SourceAccount":"111122223333"}}}]}"#.into())],
             request: invoke_request("999999999999"),
             decision: Decision::ImplicitDeny,
             statement: Some("function.json#/Statement/0"),
         },
         Case {
             name: "resource policy for another service principal",
-            policies: vec![("function.json", PolicyKind::Resource, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}]}"#.into())],
+            policies: vec![("function.json", PolicyType::Resource, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}]}"#.into())],
             request: invoke_request(ACCOUNT),
             decision: Decision::ImplicitDeny,
             statement: Some("function.json#/Statement/0"),
@@ -342,7 +342,7 @@ fn cases() -> Vec<Case> {
         Case { name: "numeric condition", policies: identity(&policy(&[r#"{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":3600}}}"#.into()])), request: get.clone().with("aws:MultiFactorAuthAge", "60"), decision: Decision::Allowed, statement: Some("role.json#/Statement/0") },
         Case { name: "date condition in the past", policies: identity(&policy(&[r#"{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}}"#.into()])), request: get.clone().with("aws:CurrentTime", "2026-11-28T00:00:00Z"), decision: Decision::ImplicitDeny, statement: Some("role.json#/Statement/0") },
         Case { name: "ip address condition", policies: identity(&policy(&[r#"{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}"#.into()])), request: get.clone().with("aws:SourceIp", "203.0.113.9"), decision: Decision::Allowed, statement: Some("role.json#/Statement/0") },
-        Case { name: "ArnLike on source arn with wildcard account", policies: vec![("function.json", PolicyKind::Resource, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"secretsmanager.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:secretsmanager:*:111122223333:secret:*"}}}]}"#.into())], request: invoke_request(ACCOUNT), decision: Decision::Allowed, statement: Some("function.json#/Statement/0") },
+        Case { name: "ArnLike on source arn with wildcard account", policies: vec![("function.json", PolicyType::Resource, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"secretsmanager.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:secretsmanager:*:111122223333:secret:*"}}}]}"#.into())], request: invoke_request(ACCOUNT), decision: Decision::Allowed, statement: Some("function.json#/Statement/0") },
         Case { name: "unknown operator never matches", policies: identity(&policy(&[r#"{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringContains":{"aws:PrincipalAccount":"1111"}}}"#.into()])), request: get, decision: Decision::ImplicitDeny, statement: Some("role.json#/Statement/0") },
     ]
 }
@@ -352,7 +352,7 @@ fn crafted_cases_decide_as_expected() {
     let cases = cases();
     assert!(cases.len() >= 30, "{} cases", cases.len());
     for case in cases {
-        let docs: Vec<(&str, PolicyKind, PolicyDocument)> = case
+        let docs: Vec<(&str, PolicyType, PolicyDocument)> = case
             .policies
             .iter()
             .map(|(name, kind, json)| (*name, *kind, doc(json)))

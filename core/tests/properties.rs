@@ -6,8 +6,8 @@
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use rotation_policy_core::access::{evaluate, Decision, NamedPolicy, PolicyKind, Request, RequestPrincipal};
-use rotation_policy_core::lint::{lint, LintOptions, PolicyType, Severity};
+use rotation_policy_core::access::{evaluate, Decision, NamedPolicy, PolicyType, Request, RequestPrincipal};
+use rotation_policy_core::lint::{lint, LintOptions, PolicyType as LintType, Severity};
 use rotation_policy_core::{
     render, ConditionValue, Effect, OneOrMany, OrderedMap, PolicyDocument, Principal, Profile, RotationSpec,
     Statement,
@@ -212,7 +212,7 @@ proptest! {
         let spec = spec(&v, &c);
         let resource = spec.resource_policy_json();
         let role = spec.execution_role_policy_json();
-        for (json, policy_type) in [(&resource, PolicyType::Resource), (&role, PolicyType::Identity)] {
+        for (json, policy_type) in [(&resource, LintType::Resource), (&role, LintType::Identity)] {
             // Options left out are placeholders (and `kms: true` leaves
             // `${KmsKeyArn}`): render them like a deployment would.
             let rendered = render(json, &v.values.fills()).expect("renders");
@@ -254,7 +254,7 @@ proptest! {
         with_deny.push(Statement { effect: Effect::Deny, ..deny });
         let after_doc = PolicyDocument { version: None, id: None, statement: OneOrMany::Many(with_deny) };
         let decide = |doc: &PolicyDocument| {
-            evaluate(&request, &[NamedPolicy { name: "p", kind: PolicyKind::Identity, document: doc }]).decision
+            evaluate(&request, &[NamedPolicy { name: "p", kind: PolicyType::Identity, document: doc }]).decision
         };
         let (before, after) = (decide(&before_doc), decide(&after_doc));
         if before != Decision::Allowed {

@@ -17,23 +17,10 @@
 use crate::policy::condition::Truth;
 use crate::policy::variable::{resolve, Place, Unresolved};
 use crate::policy::wildcard;
-use crate::policy::{Effect, PolicyDocument, Principal, Statement, VERSION_2012_10_17};
+use crate::policy::{Effect, PolicyDocument, PolicyType, Principal, Statement, VERSION_2012_10_17};
 
 use super::condition::{self, ConditionOutcome};
 use super::request::{Request, RequestPrincipal};
-
-/// What kind of policy a document is, which decides who it applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PolicyKind {
-    /// Attached to the role: applies to the role's own requests.
-    Identity,
-    /// Attached to a resource (Lambda function, secret): applies to the
-    /// principals its statements name.
-    Resource,
-    /// A KMS key policy: a resource policy that must allow the caller
-    /// directly or delegate to IAM by allowing the account.
-    KeyPolicy,
-}
 
 /// A named policy document.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +28,7 @@ pub struct NamedPolicy<'a> {
     /// The name reports use (a file name), as in `FILE#/Statement/N`.
     pub name: &'a str,
     /// Its kind.
-    pub kind: PolicyKind,
+    pub kind: PolicyType,
     /// The document.
     pub document: &'a PolicyDocument,
 }
@@ -102,7 +89,7 @@ pub enum Match {
 
 /// Whether `statement` applies to `request`, and if not, the first reason.
 /// `variables`: the policy has `"Version": "2012-10-17"`.
-pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Request, variables: bool) -> Match {
+pub fn statement_match(statement: &Statement, kind: PolicyType, request: &Request, variables: bool) -> Match {
     let action_hit = |patterns: &[String]| {
         patterns
             .iter()
@@ -127,7 +114,7 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
         (Some(r), _) => resource_hit(r.as_slice(), false),
         (None, Some(nr)) => !resource_hit(nr.as_slice(), true),
         // Key policies name no resource: the key is the policy's resource.
-        (None, None) => Truth::from_bool(kind == PolicyKind::KeyPolicy),
+        (None, None) => Truth::from_bool(kind == PolicyType::Key),
     };
     match resource {
         Truth::False => return Match::Resource,
@@ -152,7 +139,7 @@ pub fn statement_match(statement: &Statement, kind: PolicyKind, request: &Reques
         }
         Truth::True => {}
     }
-    if kind != PolicyKind::Identity {
+    if kind != PolicyType::Identity {
         let principal = match (&statement.principal, &statement.not_principal) {
             (Some(p), _) => principal_matches(p, request),
             (None, Some(np)) => !principal_matches(np, request),
@@ -328,7 +315,7 @@ fn resource_account(request: &Request) -> Option<&str> {
 ///   assumed: an identity `Allow` suffices.
 pub fn evaluate(request: &Request, policies: &[NamedPolicy<'_>]) -> Evaluation {
     let is_role = matches!(request.principal, RequestPrincipal::Role { .. });
-    let applicable = |p: &&NamedPolicy<'_>| p.kind != PolicyKind::Identity || is_role;
+    let applicable = |p: &&NamedPolicy<'_>| p.kind != PolicyType::Identity || is_role;
     let mut near_miss: Option<(StatementRef, Match)> = None;
     let mut identity_allow: Option<StatementRef> = None;
     // Resource (and key) policy grants: to the caller directly, or to its
@@ -338,7 +325,7 @@ pub fn evaluate(request: &Request, policies: &[NamedPolicy<'_>]) -> Evaluation {
     let mut key_policy_seen = false;
 
     for policy in policies.iter().filter(applicable) {
-        if policy.kind == PolicyKind::KeyPolicy {
+        if policy.kind == PolicyType::Key {
             key_policy_seen = true;
         }
         let variables = policy.document.version.as_deref() == Some(VERSION_2012_10_17);
@@ -362,7 +349,7 @@ pub fn evaluate(request: &Request, policies: &[NamedPolicy<'_>]) -> Evaluation {
                 }
                 (Effect::Allow, Match::Applies) => {
                     let slot = match policy.kind {
-                        PolicyKind::Identity => &mut identity_allow,
+                        PolicyType::Identity => &mut identity_allow,
                         _ if delegates_to_account(statement, request) => &mut delegating_allow,
                         _ => &mut direct_allow,
                     };
@@ -522,7 +509,7 @@ mod tests {
         )
     }
 
-    fn decide(kind: PolicyKind, json: &str, request: &Request) -> Evaluation {
+    fn decide(kind: PolicyType, json: &str, request: &Request) -> Evaluation {
         let document = PolicyDocument::from_json(json).expect("test policy parses");
         evaluate(
             request,
@@ -537,7 +524,7 @@ mod tests {
     #[test]
     fn explicit_deny_wins_over_allow() {
         let json = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"secretsmanager:*","Resource":"*"}]}"#;
-        let e = decide(PolicyKind::Identity, json, &role_request());
+        let e = decide(PolicyType::Identity, json, &role_request());
         assert_eq!(
             (e.decision, e.statement.map(|s| s.index)),
             (Decision::ExplicitDeny, Some(1))
@@ -547,14 +534,14 @@ mod tests {
     #[test]
     fn no_applicable_allow_is_implicit_deny() {
         let json = r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
-        let e = decide(PolicyKind::Identity, json, &role_request());
+        let e = decide(PolicyType::Identity, json, &role_request());
         assert_eq!((e.decision, e.statement), (Decision::ImplicitDeny, None));
     }
 
     #[test]
     fn not_principal_applies_to_everyone_else() {
         let json = r#"{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/r"},"Action":"*","Resource":"*"},{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/r"},"Action":"*","Resource":"*"}]}"#;
-        let e = decide(PolicyKind::Resource, json, &role_request());
+        let e = decide(PolicyType::Resource, json, &role_request());
         assert_eq!(
             (e.decision, e.statement.map(|s| s.index)),
             (Decision::Allowed, Some(1))
@@ -579,20 +566,17 @@ mod tests {
     fn statement_without_resource_applies_only_in_key_policies() {
         let json = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*"}]}"#;
         assert_eq!(
-            decide(PolicyKind::Resource, json, &role_request()).decision,
+            decide(PolicyType::Resource, json, &role_request()).decision,
             Decision::ImplicitDeny
         );
         let kms = Request {
             action: "kms:Decrypt".into(),
             ..role_request()
         };
-        assert_eq!(
-            decide(PolicyKind::KeyPolicy, json, &kms).decision,
-            Decision::Allowed
-        );
+        assert_eq!(decide(PolicyType::Key, json, &kms).decision, Decision::Allowed);
     }
 
-    fn decide_all(request: &Request, policies: &[(PolicyKind, &str)]) -> Evaluation {
+    fn decide_all(request: &Request, policies: &[(PolicyType, &str)]) -> Evaluation {
         let documents: Vec<PolicyDocument> = policies
             .iter()
             .map(|(_, json)| PolicyDocument::from_json(json).expect("test policy parses"))
@@ -621,13 +605,13 @@ mod tests {
     fn account_principal_in_resource_policy_delegates_iam_user_guide_principal() {
         let bare = ALLOW_ROLE_ACCOUNT.replace("arn:aws:iam::111122223333:root", "111122223333");
         for policy in [ALLOW_ROLE_ACCOUNT, bare.as_str()] {
-            let alone = decide_all(&role_request(), &[(PolicyKind::Resource, policy)]);
+            let alone = decide_all(&role_request(), &[(PolicyType::Resource, policy)]);
             assert_eq!(alone.decision, Decision::ImplicitDeny, "{policy}");
             let with_identity = decide_all(
                 &role_request(),
                 &[
-                    (PolicyKind::Resource, policy),
-                    (PolicyKind::Identity, IDENTITY_ALLOW),
+                    (PolicyType::Resource, policy),
+                    (PolicyType::Identity, IDENTITY_ALLOW),
                 ],
             );
             assert_eq!(with_identity.decision, Decision::Allowed, "{policy}");
@@ -639,7 +623,7 @@ mod tests {
     // policy or a resource-based policy".
     #[test]
     fn role_arn_principal_in_resource_policy_suffices_in_the_same_account_iam_user_guide_evaluation_logic() {
-        let e = decide_all(&role_request(), &[(PolicyKind::Resource, ALLOW_ROLE_ARN)]);
+        let e = decide_all(&role_request(), &[(PolicyType::Resource, ALLOW_ROLE_ARN)]);
         assert_eq!(e.decision, Decision::Allowed);
     }
 
@@ -651,15 +635,15 @@ mod tests {
             resource: "arn:aws:secretsmanager:us-east-1:444455556666:secret:s-AbCdEf".into(),
             ..role_request()
         };
-        let resource_only = decide_all(&request, &[(PolicyKind::Resource, ALLOW_ROLE_ARN)]);
+        let resource_only = decide_all(&request, &[(PolicyType::Resource, ALLOW_ROLE_ARN)]);
         assert_eq!(resource_only.decision, Decision::ImplicitDeny);
-        let identity_only = decide_all(&request, &[(PolicyKind::Identity, IDENTITY_ALLOW)]);
+        let identity_only = decide_all(&request, &[(PolicyType::Identity, IDENTITY_ALLOW)]);
         assert_eq!(identity_only.decision, Decision::ImplicitDeny);
         let both = decide_all(
             &request,
             &[
-                (PolicyKind::Resource, ALLOW_ROLE_ARN),
-                (PolicyKind::Identity, IDENTITY_ALLOW),
+                (PolicyType::Resource, ALLOW_ROLE_ARN),
+                (PolicyType::Identity, IDENTITY_ALLOW),
             ],
         );
         assert_eq!(both.decision, Decision::Allowed);
@@ -674,13 +658,13 @@ mod tests {
             resource: "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
             ..role_request()
         };
-        let key_only = decide_all(&request, &[(PolicyKind::KeyPolicy, ALLOW_ROLE_ARN)]);
+        let key_only = decide_all(&request, &[(PolicyType::Key, ALLOW_ROLE_ARN)]);
         assert_eq!(key_only.decision, Decision::ImplicitDeny);
         let both = decide_all(
             &request,
             &[
-                (PolicyKind::KeyPolicy, ALLOW_ROLE_ARN),
-                (PolicyKind::Identity, IDENTITY_ALLOW),
+                (PolicyType::Key, ALLOW_ROLE_ARN),
+                (PolicyType::Identity, IDENTITY_ALLOW),
             ],
         );
         assert_eq!(both.decision, Decision::Allowed);
@@ -688,7 +672,7 @@ mod tests {
             resource: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
             ..request
         };
-        let key_names_role = decide_all(&same_account, &[(PolicyKind::KeyPolicy, ALLOW_ROLE_ARN)]);
+        let key_names_role = decide_all(&same_account, &[(PolicyType::Key, ALLOW_ROLE_ARN)]);
         assert_eq!(key_names_role.decision, Decision::Allowed);
     }
 
@@ -703,14 +687,14 @@ mod tests {
         let allow =
             format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"*",{condition}}}]}}"#);
         assert_eq!(
-            decide(PolicyKind::Identity, &allow, &request).decision,
+            decide(PolicyType::Identity, &allow, &request).decision,
             Decision::ImplicitDeny
         );
         let deny = format!(
             r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}},{{"Effect":"Deny","Action":"*","Resource":"*",{condition}}}]}}"#
         );
         assert_eq!(
-            decide(PolicyKind::Identity, &deny, &request).decision,
+            decide(PolicyType::Identity, &deny, &request).decision,
             Decision::ExplicitDeny
         );
     }
@@ -722,7 +706,7 @@ mod tests {
     #[test]
     fn an_unresolved_variable_in_not_resource_never_allows_iam_user_guide_variables() {
         let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","NotResource":"arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/app}-*"}]}"#;
-        let e = decide(PolicyKind::Identity, allow, &role_request());
+        let e = decide(PolicyType::Identity, allow, &role_request());
         assert_eq!(e.decision, Decision::ImplicitDeny);
         assert!(
             e.reason.as_deref().unwrap_or("").contains("might cause"),
@@ -731,18 +715,18 @@ mod tests {
         );
         let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/app}-*"}]}"#;
         assert_eq!(
-            decide(PolicyKind::Identity, deny, &role_request()).decision,
+            decide(PolicyType::Identity, deny, &role_request()).decision,
             Decision::ExplicitDeny
         );
         // With the tag present, the variable resolves as usual.
         let tagged = role_request().with("aws:PrincipalTag/app", "s");
         assert_eq!(
-            decide(PolicyKind::Identity, allow, &tagged).decision,
+            decide(PolicyType::Identity, allow, &tagged).decision,
             Decision::ImplicitDeny
         );
         let other = role_request().with("aws:PrincipalTag/app", "other");
         assert_eq!(
-            decide(PolicyKind::Identity, allow, &other).decision,
+            decide(PolicyType::Identity, allow, &other).decision,
             Decision::Allowed
         );
     }
@@ -759,7 +743,7 @@ mod tests {
             "test",
         );
         assert_eq!(
-            decide(PolicyKind::Resource, json, &invoke).decision,
+            decide(PolicyType::Resource, json, &invoke).decision,
             Decision::ImplicitDeny
         );
     }
@@ -772,17 +756,17 @@ mod tests {
         let request = role_request().with("aws:PrincipalAccount", "111122223333");
         let in_account = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:secretsmanager:us-east-1:${aws:PrincipalAccount}:secret:*"}]}"#;
         assert_eq!(
-            decide(PolicyKind::Identity, in_account, &request).decision,
+            decide(PolicyType::Identity, in_account, &request).decision,
             Decision::ImplicitDeny
         );
         let literal_star = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:secretsmanager:us-east-1:111122223333:secret:${*}"}]}"#;
         assert_eq!(
-            decide(PolicyKind::Identity, literal_star, &request).decision,
+            decide(PolicyType::Identity, literal_star, &request).decision,
             Decision::ImplicitDeny
         );
         let wildcard = literal_star.replace("${*}", "*");
         assert_eq!(
-            decide(PolicyKind::Identity, &wildcard, &request).decision,
+            decide(PolicyType::Identity, &wildcard, &request).decision,
             Decision::Allowed
         );
     }

@@ -13,7 +13,8 @@ pub mod request;
 pub mod requirements;
 pub mod validate;
 
-pub use eval::{evaluate, Decision, Evaluation, NamedPolicy, PolicyKind, StatementRef};
+pub use crate::policy::PolicyType;
+pub use eval::{evaluate, Decision, Evaluation, NamedPolicy, StatementRef};
 pub use report::{
     check, CheckInput, CheckReport, Excess, PolicyInput, RequirementResult, ResourcePolicyVerdict,
 };

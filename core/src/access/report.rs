@@ -7,9 +7,10 @@ use crate::catalog::{AccessLevel, Action, ActionPatterns as _, Catalog, Service}
 use crate::policy::{Effect, PolicyDocument};
 use crate::spec::RotationSpec;
 
-use super::eval::{evaluate, Decision, Evaluation, NamedPolicy, PolicyKind, StatementRef};
+use super::eval::{evaluate, Decision, Evaluation, NamedPolicy, StatementRef};
 use super::request::Request;
 use super::requirements::{invoke, invoke_probes, requirements, tolerated};
+use crate::policy::PolicyType;
 
 /// A named policy document given to the check (`name` is how reports refer
 /// to it, usually the file name).
@@ -109,18 +110,18 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
         .iter()
         .map(|p| NamedPolicy {
             name: p.name,
-            kind: PolicyKind::Identity,
+            kind: PolicyType::Identity,
             document: p.document,
         })
         .collect();
     let secret_policy = input.secret_policy.map(|p| NamedPolicy {
         name: p.name,
-        kind: PolicyKind::Resource,
+        kind: PolicyType::Resource,
         document: p.document,
     });
     let key_policy = input.key_policy.map(|p| NamedPolicy {
         name: p.name,
-        kind: PolicyKind::KeyPolicy,
+        kind: PolicyType::Key,
         document: p.document,
     });
     let secret_key = spec.kms().map(|k| k.text());
@@ -151,7 +152,7 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
     let resource_policy = input.resource_policy.map(|p| {
         let function_policy = [NamedPolicy {
             name: p.name,
-            kind: PolicyKind::Resource,
+            kind: PolicyType::Resource,
             document: p.document,
         }];
         let request = invoke(spec);
@@ -164,7 +165,7 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
             function_policy[0],
             NamedPolicy {
                 name: "the other account's own identity policy",
-                kind: PolicyKind::Identity,
+                kind: PolicyType::Identity,
                 document: &intruder_identity,
             },
         ];

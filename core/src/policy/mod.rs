@@ -25,6 +25,23 @@ use serde::ser::{SerializeMap, Serializer};
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
+/// What kind of policy a document is, which decides who it applies to and
+/// which elements it takes (IAM User Guide, "Policies and permissions in
+/// AWS Identity and Access Management").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyType {
+    /// Attached to an identity (the execution role): applies to its own
+    /// requests; no `Principal`.
+    Identity,
+    /// Attached to a resource (a Lambda function, a secret): applies to the
+    /// principals its statements name.
+    Resource,
+    /// A KMS key policy: a resource policy that must allow the caller
+    /// directly, or delegate to IAM by allowing the account.
+    Key,
+}
+
 /// The only policy language version that supports policy variables.
 pub const VERSION_2012_10_17: &str = "2012-10-17";
 
