@@ -94,29 +94,39 @@ pub fn collect<'a>(args: impl IntoIterator<Item = &'a str>) -> (Vec<Input>, usiz
                         walked: true,
                     });
                 }
-                Err(err) => inputs.push(Input {
-                    name: walk_error_path(&err).unwrap_or_else(|| arg.to_owned()),
-                    walked: true,
-                    bytes: Err(format!("cannot read `{arg}`: {}", one_line(&err))),
-                }),
+                Err(err) => {
+                    let (name, why) = walk_error(&err, arg);
+                    inputs.push(Input {
+                        bytes: Err(format!("cannot read `{name}`: {why}")),
+                        name,
+                        walked: true,
+                    });
+                }
             }
         }
     }
     (inputs, skipped)
 }
 
-/// The path a walk error is about, when it names one.
-fn walk_error_path(err: &ignore::Error) -> Option<String> {
+/// The path a walk error is about (else the walked directory) and what
+/// went wrong, on one line.
+fn walk_error(err: &ignore::Error, walked: &str) -> (String, String) {
     match err {
-        ignore::Error::WithPath { path, .. } => Some(path.to_string_lossy().into_owned()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            walk_error_path(err)
+        ignore::Error::WithPath { path, err } => {
+            let (_, why) = walk_error(err, walked);
+            (path.to_string_lossy().into_owned(), why)
         }
-        ignore::Error::Loop { child, .. } => Some(child.to_string_lossy().into_owned()),
-        _ => None,
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err, walked)
+        }
+        ignore::Error::Loop { ancestor, child } => (
+            child.to_string_lossy().into_owned(),
+            format!(
+                "a symbolic link loop: it leads back to `{}`",
+                ancestor.to_string_lossy()
+            ),
+        ),
+        ignore::Error::Io(io) => (walked.to_owned(), io.to_string()),
+        other => (walked.to_owned(), other.to_string().replace('\n', " ")),
     }
-}
-
-fn one_line(err: &ignore::Error) -> String {
-    err.to_string().replace('\n', " ")
 }
