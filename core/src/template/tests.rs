@@ -39,3 +39,59 @@ fn unknown_tags_and_aliases_are_errors_with_positions() {
     let err = lint_file("t.yaml", b"a: [1, 2\n", &LintOptions::default()).unwrap_err();
     assert!(err.message().starts_with("YAML syntax error"), "{err}");
 }
+
+#[test]
+fn deep_or_hostile_yaml_is_an_error_not_a_panic() {
+    let deep = format!(
+        "a:\n{}",
+        (1..200)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect::<String>()
+    );
+    let err = lint_file("t.yaml", deep.as_bytes(), &LintOptions::default()).unwrap_err();
+    assert!(err.message().contains("nesting deeper than"), "{err}");
+    for hostile in [
+        &b"\xff\xfe: x"[..],
+        b"- !Ref",
+        b"Resources: !Sub",
+        b"Resources:\n  A:\n    Type: AWS::Lambda::Permission\n    Properties: !Ref X\n",
+        b"Resources:\n  A:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies: {a: 1}\n",
+        b"Resources:\n  A:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument: !If [c]\n",
+        b"Resources:\n  A:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument: !Sub [1]\n",
+        b"---\na: 1\n---\nb: 2\n",
+        b"? [a]\n: b\n",
+        b"",
+    ] {
+        // Each reads to a result or an error; none panics.
+        let _ = lint_file("t.yaml", hostile, &LintOptions::default());
+    }
+}
+
+#[test]
+fn intrinsic_functions_become_the_values_they_stand_for() {
+    let linted = run(
+        "t.json",
+        r#"{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+              {"Effect": "Allow", "Action": {"Fn::Join": [":", ["secretsmanager", "GetSecretValu"]]},
+               "Resource": {"Fn::Sub": ["arn:${P}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:x-??????", {"P": "aws"}]}},
+              {"Fn::If": ["C", {"Ref": "AWS::NoValue"}, {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]},
+              {"Effect": "Allow", "Action": {"Fn::Select": [1, ["s3:GetObject", "s3:PutObjekt"]]}, "Resource": "*"}
+            ]}}}}}"#,
+    );
+    let found: Vec<_> = linted
+        .findings()
+        .iter()
+        .map(|f| (f.code(), f.pointer().to_owned(), f.line()))
+        .collect();
+    let p = "/Resources/P/Properties/PolicyDocument/Statement";
+    assert_eq!(
+        found,
+        [
+            ("INVALID_ACTION", format!("{p}/0/Action"), 4),
+            ("INVALID_ACTION", format!("{p}/1/Fn::If/2/Action"), 6),
+            ("INVALID_ACTION", format!("{p}/2/Action"), 7),
+        ]
+    );
+}

@@ -211,6 +211,10 @@ fn json_node(doc: &Document<'_>, id: NodeId, lines: &Lines<'_>) -> Node {
     }
 }
 
+/// Deepest nesting read from YAML, as the JSON reader's
+/// [`crate::lint::reader::MAX_DEPTH`]: the tree is walked recursively.
+const MAX_DEPTH: usize = crate::lint::reader::MAX_DEPTH;
+
 /// CloudFormation's short-form tags and the long form each stands for
 /// (CloudFormation User Guide, "Intrinsic function reference": every
 /// function's "Syntax for the short form").
@@ -335,6 +339,11 @@ impl YamlBuilder<'_, '_> {
     }
 
     fn open(&mut self, value: Value, tag: Option<Cow<'_, Tag>>, start: Pos) -> Result<(), String> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(format!(
+                "nesting deeper than {MAX_DEPTH} levels; no template needs that many"
+            ));
+        }
         let tag = tag.map(Cow::into_owned);
         check_tag(tag.as_ref())?;
         self.stack.push(Open {
