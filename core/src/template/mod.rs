@@ -125,6 +125,22 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
         .iter()
         .any(|ext| name.to_ascii_lowercase().ends_with(ext));
     let (root, is_json) = match Document::parse(text) {
+        // A document with none of the top-level keys of a template, a plan
+        // or a configuration is a policy (or nothing the linter knows):
+        // linted as it is, without building a tree of it.
+        Ok(doc) if !TOP_LEVEL_KEYS.iter().any(|k| doc.get(doc.root(), k).is_some()) => {
+            let kind = if ["Statement", "Version"]
+                .iter()
+                .any(|k| doc.get(doc.root(), k).is_some())
+            {
+                Kind::Policy
+            } else {
+                Kind::Unrecognised
+            };
+            let mut linted = policy(lint(source, options));
+            linted.kind = kind;
+            return Ok(linted);
+        }
         Ok(doc) => (tree::from_json(&doc, &lines), true),
         Err(_) if yaml_name || !(starts_json || name.to_ascii_lowercase().ends_with(".json")) => {
             (tree::from_yaml(text, &lines)?, false)
@@ -189,6 +205,10 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
         policies: policies.len(),
     })
 }
+
+/// The keys that mark a template (`Resources`), a plan (`planned_values`)
+/// or a JSON configuration (`resource`).
+const TOP_LEVEL_KEYS: [&str; 3] = ["Resources", "planned_values", "resource"];
 
 fn policy(findings: Vec<Finding>) -> Linted {
     Linted {
