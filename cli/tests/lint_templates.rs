@@ -255,6 +255,34 @@ fn terraform_plans_and_json_configurations_are_linted() {
         .count()
         + 1;
     assert_eq!((found[0].2, found[0].3), (line, column as u64));
+    // A policy computed during apply is noted; a permission whose
+    // `source_arn` is computed has a source, unknown until then.
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "rotation-policy: note: {plan}: `/resource_changes/1/change/after_unknown/policy` is known \
+             only after apply; not linted\n"
+        )
+    );
+    let mut without_changes: Value = serde_json::from_str(&text).expect("plan JSON");
+    without_changes["resource_changes"] = Value::Array(Vec::new());
+    let dir = temp_dir("plan");
+    let path = dir.join("plan.json");
+    std::fs::write(&path, without_changes.to_string()).expect("write");
+    let output = run(&["lint", "--format", "json", path.to_str().expect("UTF-8")]);
+    let pointers: Vec<String> = located(&findings(&output))
+        .into_iter()
+        .filter(|f| f.0 == "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL")
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/planned_values/root_module/resources/2/values/principal",
+            "/planned_values/root_module/resources/3/values/principal"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(dir);
 
     let config = template("rotation.tf.json");
     let output = run(&["lint", "--format", "json", &config]);

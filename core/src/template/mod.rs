@@ -155,7 +155,8 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
             cfn::transform_notes(&root),
         )
     } else if terraform::is_plan(&root) {
-        (Kind::TerraformPlan, terraform::plan_policies(&root), Vec::new())
+        let (policies, notes) = terraform::plan_policies(&root);
+        (Kind::TerraformPlan, policies, notes)
     } else if terraform::is_configuration(&root) {
         let (policies, expressions) = terraform::configuration_policies(&root);
         let notes = expressions
