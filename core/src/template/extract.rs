@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::tree::{Node, Pos, Value};
+use super::tree::{Lines, Node, Pos, Value};
 use crate::lint::{lint, Check, Finding, LintOptions, PolicyType};
 
 /// Where a written value came from.
@@ -312,7 +312,7 @@ pub(crate) struct Policy<'n> {
 
 /// Lints one policy document of a template and places its findings in the
 /// template's text.
-pub(crate) fn lint_policy(policy: &Policy<'_>, source: &str) -> Vec<Finding> {
+pub(crate) fn lint_policy(policy: &Policy<'_>, source: &str, lines: &Lines<'_>) -> Vec<Finding> {
     let options = LintOptions {
         policy_type: policy.policy_type,
     };
@@ -322,19 +322,21 @@ pub(crate) fn lint_policy(policy: &Policy<'_>, source: &str) -> Vec<Finding> {
     let node: &Node = &policy.node;
     if let Some((text, intrinsic)) = policy_string(node) {
         let intrinsic = intrinsic || policy.interpolated;
-        let findings = lint(text.as_bytes(), &options);
-        return findings
+        let findings: Vec<Finding> = lint(text.as_bytes(), &options)
             .into_iter()
             .filter(|f| keep(f, policy, intrinsic))
-            .map(|f| {
+            .collect();
+        let offsets = string_offsets(source, node, findings.iter().map(|f| f.span.start));
+        return findings
+            .into_iter()
+            .zip(offsets)
+            .map(|(f, offset)| {
                 let inner = if f.pointer.is_empty() {
                     String::new()
                 } else {
                     format!(" (at `{}` in the policy string)", f.pointer)
                 };
-                let start = node.start;
-                let at = string_offset(source, node, f.span.start)
-                    .map_or(start, |offset| super::tree::Lines::new(source).pos(offset));
+                let at = offset.map_or(node.start, |offset| lines.pos(offset));
                 Finding {
                     message: format!("{}{inner}", f.message),
                     pointer: policy.pointer.clone(),
@@ -392,29 +394,42 @@ fn policy_string(node: &Node) -> Option<(String, bool)> {
 }
 
 /// For a string written as a JSON string literal in the template, the
-/// template offset of byte `inner` of its decoded text; `None` when the
-/// literal is not JSON-quoted (YAML) or does not decode as expected.
-fn string_offset(source: &str, node: &Node, inner: usize) -> Option<usize> {
-    let literal = source.get(node.start.offset..node.end)?;
-    let body = literal.strip_prefix('"')?.strip_suffix('"')?;
+/// template offset of each byte offset `inners` (ascending, as the linter
+/// orders findings) of its decoded text, in one pass over the literal;
+/// `None` when the literal is not JSON-quoted (YAML) or does not decode.
+fn string_offsets(source: &str, node: &Node, inners: impl Iterator<Item = usize>) -> Vec<Option<usize>> {
+    let mut inners = inners.peekable();
+    let mut out = Vec::new();
+    let body = source
+        .get(node.start.offset..node.end)
+        .and_then(|l| l.strip_prefix('"'))
+        .and_then(|l| l.strip_suffix('"'));
+    let Some(body) = body else {
+        return inners.map(|_| None).collect();
+    };
+    let base = node.start.offset + 1;
     let mut decoded = 0usize;
     let mut chars = body.char_indices();
-    while let Some((i, c)) = chars.next() {
-        if decoded >= inner {
-            return Some(node.start.offset + 1 + i);
+    loop {
+        let Some((i, c)) = chars.next() else {
+            break;
+        };
+        while inners.next_if(|&inner| inner <= decoded).is_some() {
+            out.push(Some(base + i));
         }
         if c == '\\' {
-            let (_, e) = chars.next()?;
+            let Some((_, e)) = chars.next() else {
+                break;
+            };
             decoded += match e {
                 'u' => {
                     let hex: String = (0..4).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
-                    let code = u32::from_str_radix(&hex, 16).ok()?;
-                    // A surrogate pair is one character of 4 bytes; each half
-                    // counts 2 here, which adds up.
-                    if (0xD800..0xE000).contains(&code) {
-                        2
-                    } else {
-                        char::from_u32(code).map_or(1, char::len_utf8)
+                    match u32::from_str_radix(&hex, 16) {
+                        // A surrogate pair is one character of 4 bytes; each
+                        // half counts 2 here, which adds up.
+                        Ok(code) if (0xD800..0xE000).contains(&code) => 2,
+                        Ok(code) => char::from_u32(code).map_or(1, char::len_utf8),
+                        Err(_) => break,
                     }
                 }
                 _ => 1,
@@ -423,5 +438,7 @@ fn string_offset(source: &str, node: &Node, inner: usize) -> Option<usize> {
             decoded += c.len_utf8();
         }
     }
-    (decoded >= inner).then_some(node.start.offset + 1 + body.len())
+    // Past the end (an empty span at the end of the text): the closing quote.
+    out.extend(inners.map(|_| Some(base + body.len())));
+    out
 }

@@ -182,7 +182,7 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
             not_applicable: &[],
             interpolated: false,
         };
-        return Ok(self::policy(extract::lint_policy(&policy, text)));
+        return Ok(self::policy(extract::lint_policy(&policy, text, &lines)));
     } else {
         return Ok(Linted {
             kind: Kind::Unrecognised,
@@ -193,7 +193,7 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
     };
     let mut findings: Vec<Finding> = policies
         .iter()
-        .flat_map(|p| extract::lint_policy(p, text))
+        .flat_map(|p| extract::lint_policy(p, text, &lines))
         .collect();
     findings.sort_by_key(|f| f.span.start);
     if policies.is_empty() && notes.is_empty() {

@@ -95,3 +95,24 @@ fn intrinsic_functions_become_the_values_they_stand_for() {
         ]
     );
 }
+
+#[test]
+fn lines_and_columns_count_characters_on_long_lines() {
+    // Multi-byte characters across many table blocks, on one line and after a newline.
+    let text = format!("{}\n{}x", "é".repeat(3000), "ab€".repeat(900));
+    let lines = tree::Lines::new(&text);
+    let x = text.len() - 1;
+    let pos = lines.pos(x);
+    assert_eq!((pos.line, pos.column), (2, 2701));
+    assert_eq!(lines.at(2, 2700).offset, x);
+    let second = lines.pos(3000 * 2 + 1);
+    assert_eq!((second.line, second.column), (2, 1));
+    let inside = lines.pos(1500 * 2);
+    assert_eq!((inside.line, inside.column), (1, 1501));
+    assert_eq!(lines.at(1, 1500).offset, 3000);
+    // Every character's offset round-trips through its line and column.
+    for (offset, _) in text.char_indices().step_by(97) {
+        let pos = lines.pos(offset);
+        assert_eq!(lines.at(pos.line, pos.column - 1).offset, offset, "{pos:?}");
+    }
+}

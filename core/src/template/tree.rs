@@ -137,10 +137,23 @@ impl std::fmt::Display for ReadError {
 }
 
 /// Byte offsets of line starts, to turn offsets into lines and columns (and
-/// YAML's character positions into byte offsets).
+/// YAML's character positions into byte offsets). Columns count
+/// characters; a table of character counts every [`BLOCK`] bytes makes each
+/// look-up cost at most a block's scan, however long the line (a minified
+/// template, or a Terraform plan, is one line).
 pub(crate) struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Characters before byte `k * BLOCK`.
+    chars_before_block: Vec<usize>,
+}
+
+/// Bytes between two entries of the character-count table.
+const BLOCK: usize = 1024;
+
+/// Characters in UTF-8 `bytes`: the bytes that are not continuation bytes.
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl<'a> Lines<'a> {
@@ -152,15 +165,38 @@ impl<'a> Lines<'a> {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        Lines { text, starts }
+        let mut chars_before_block = vec![0];
+        let mut total = 0;
+        for block in text.as_bytes().chunks(BLOCK) {
+            total += char_count(block);
+            chars_before_block.push(total);
+        }
+        Lines {
+            text,
+            starts,
+            chars_before_block,
+        }
+    }
+
+    /// Characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let counted = self.chars_before_block.get(block).copied().unwrap_or(0);
+        counted
+            + char_count(
+                self.text
+                    .as_bytes()
+                    .get(block * BLOCK..offset)
+                    .unwrap_or_default(),
+            )
     }
 
     /// The position of byte `offset`.
     pub fn pos(&self, offset: usize) -> Pos {
-        let offset = offset.min(self.text.len());
+        let offset = floor_boundary(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let column = self.text.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         Pos { offset, line, column }
     }
 
@@ -169,14 +205,31 @@ impl<'a> Lines<'a> {
         let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
             return self.pos(self.text.len());
         };
-        let rest = self.text.get(start..).unwrap_or_default();
-        let offset = start + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i);
+        // The block holding character `target`, then a scan within it.
+        let target = self.chars_before(start) + col;
+        let block = self
+            .chars_before_block
+            .partition_point(|&c| c <= target)
+            .saturating_sub(1)
+            .max(start / BLOCK);
+        let from = (block * BLOCK).max(start);
+        let from = floor_boundary(self.text, from);
+        let skip = target.saturating_sub(self.chars_before(from));
+        let rest = self.text.get(from..).unwrap_or_default();
+        let offset = from + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i);
         Pos {
             offset,
             line: line.max(1),
             column: col + 1,
         }
     }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Reads a JSON document (already parsed by the linter's reader) as a tree.
@@ -186,6 +239,8 @@ pub(crate) fn from_json(doc: &Document<'_>, lines: &Lines<'_>) -> Node {
 
 fn json_node(doc: &Document<'_>, id: NodeId, lines: &Lines<'_>) -> Node {
     let node = doc.node(id);
+    // Before the children: positions are asked for in document order.
+    let start = lines.pos(node.span.start as usize);
     let value = match &node.value {
         JsonValue::Null => Value::Null,
         JsonValue::Bool(b) => Value::Bool(*b),
@@ -205,7 +260,7 @@ fn json_node(doc: &Document<'_>, id: NodeId, lines: &Lines<'_>) -> Node {
     };
     Node {
         value,
-        start: lines.pos(node.span.start as usize),
+        start,
         end: node.span.end as usize,
         origin: None,
     }
