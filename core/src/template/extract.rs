@@ -410,10 +410,7 @@ fn string_offsets(source: &str, node: &Node, inners: impl Iterator<Item = usize>
     let base = node.start.offset + 1;
     let mut decoded = 0usize;
     let mut chars = body.char_indices();
-    loop {
-        let Some((i, c)) = chars.next() else {
-            break;
-        };
+    while let Some((i, c)) = chars.next() {
         while inners.next_if(|&inner| inner <= decoded).is_some() {
             out.push(Some(base + i));
         }
