@@ -116,3 +116,28 @@ fn lines_and_columns_count_characters_on_long_lines() {
         assert_eq!(lines.at(pos.line, pos.column - 1).offset, offset, "{pos:?}");
     }
 }
+
+/// Every prefix of every template fixture (cut anywhere, even inside a
+/// character) reads to findings or an error, never a panic; and the
+/// positions of findings stay inside the text.
+#[test]
+fn truncated_templates_never_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/templates");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/templates") {
+        let path = entry.expect("entry").path();
+        let name = path.to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).expect("fixture");
+        files += 1;
+        for cut in (0..bytes.len()).step_by(11).chain([bytes.len()]) {
+            let prefix = &bytes[..cut];
+            if let Ok(linted) = lint_file(&name, prefix, &LintOptions::default()) {
+                for f in linted.findings() {
+                    assert!(f.span().start <= prefix.len(), "{name}[..{cut}]: {f:?}");
+                    assert!(f.line() >= 1 && f.column() >= 1, "{name}[..{cut}]: {f:?}");
+                }
+            }
+        }
+    }
+    assert!(files >= 6, "the fixtures are there");
+}
