@@ -196,7 +196,12 @@ impl<'a> Lines<'a> {
         let offset = floor_boundary(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let column = self.chars_before(offset) - self.chars_before(start) + 1;
+        // A line shorter than a block is counted directly (most lines are).
+        let column = if offset - start <= BLOCK {
+            char_count(self.text.as_bytes().get(start..offset).unwrap_or_default())
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        } + 1;
         Pos { offset, line, column }
     }
 
@@ -205,6 +210,15 @@ impl<'a> Lines<'a> {
         let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
             return self.pos(self.text.len());
         };
+        if col <= BLOCK {
+            let rest = self.text.get(start..).unwrap_or_default();
+            let offset = start + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i);
+            return Pos {
+                offset,
+                line: line.max(1),
+                column: col + 1,
+            };
+        }
         // The block holding character `target`, then a scan within it.
         let target = self.chars_before(start) + col;
         let block = self
