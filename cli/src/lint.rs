@@ -28,7 +28,11 @@ pub fn command() -> Command {
         .long_about(format!(
             "Lint IAM policy documents: JSON syntax, policy grammar, actions, resource ARNs and condition \
              keys against the Service Authorization Reference, with Access Analyzer's issue codes, plus \
-             checks for mistakes that break secret rotation. Files are read whole, up to {} MiB each. \
+             checks for mistakes that break secret rotation. Policies are also found where they live: \
+             in CloudFormation templates (JSON or YAML, CDK output included), Terraform plans \
+             (`terraform show -json`) and `.tf.json` files, each finding placed in the file. A \
+             directory is walked (honouring .gitignore) for .json, .yaml, .yml and .template files, \
+             with one summary line on stderr. Files are read whole, up to {} MiB each. \
              Exit 0 when no finding is at or above --fail-on, 1 when one is, 2 on usage errors or \
              unreadable files.",
             MAX_INPUT_BYTES / (1024 * 1024)
@@ -39,7 +43,7 @@ pub fn command() -> Command {
                 .required(true)
                 .num_args(1..)
                 .action(ArgAction::Append)
-                .help("Policy documents to lint; `-` reads stdin"),
+                .help("Policy documents, templates or directories to lint; `-` reads stdin"),
         )
         .arg(
             Arg::new(TYPE)
@@ -47,7 +51,10 @@ pub fn command() -> Command {
                 .value_name("TYPE")
                 .value_parser(PossibleValuesParser::new(["identity", "resource", "auto"]))
                 .default_value("auto")
-                .help("Policy type; `auto` takes a document with `Principal` for a resource policy"),
+                .help(
+                    "Policy type of bare policy documents (a template's policies take their resource's); \
+                     `auto` takes a document with `Principal` for a resource policy",
+                ),
         )
         .arg(
             Arg::new(FORMAT)

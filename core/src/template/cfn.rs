@@ -36,10 +36,11 @@ pub(crate) fn transform_notes(root: &Node) -> Vec<String> {
                 permissions (from its `Events`) that this template does not show and that were not \
                 linted; lint the processed template to see them"
                 .to_owned(),
-            "AWS::SecretsManager-2024-09-16" => "transform `AWS::SecretsManager-2024-09-16` adds the \
-                hosted rotation function of a `HostedRotationLambda`, with its execution role and \
-                invoke permission, which this template does not show and which were not linted"
-                .to_owned(),
+            "AWS::SecretsManager-2024-09-16" | "AWS::SecretsManager-2020-07-23" => format!(
+                "transform `{name}` adds the hosted rotation function of a `HostedRotationLambda`, \
+                 with its execution role and invoke permission, which this template does not show and \
+                 which were not linted"
+            ),
             other => format!(
                 "transform `{other}` may add resources and policies that this template does not show \
                  and that were not linted"
