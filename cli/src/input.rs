@@ -56,10 +56,11 @@ pub struct Input {
 /// The inputs `args` name: `-` is stdin, a file is read, a directory is
 /// walked with ripgrep's walker (`.gitignore`, `.ignore` and hidden files
 /// honoured; symbolic links followed, so a loop is an error naming it),
-/// sorted by name. Also how many files the walks passed over.
-pub fn collect<'a>(args: impl IntoIterator<Item = &'a str>) -> (Vec<Input>, usize) {
+/// sorted by name.
+pub fn collect<'a>(args: impl IntoIterator<Item = &'a str>) -> Collected {
     let mut inputs = Vec::new();
     let mut skipped = 0;
+    let mut directories = 0;
     for arg in args {
         let path = std::path::Path::new(arg);
         if arg == "-" || !path.is_dir() {
@@ -70,6 +71,7 @@ pub fn collect<'a>(args: impl IntoIterator<Item = &'a str>) -> (Vec<Input>, usiz
             });
             continue;
         }
+        directories += 1;
         let walk = ignore::WalkBuilder::new(path)
             .follow_links(true)
             // .gitignore counts outside a git checkout too: a template
@@ -105,7 +107,21 @@ pub fn collect<'a>(args: impl IntoIterator<Item = &'a str>) -> (Vec<Input>, usiz
             }
         }
     }
-    (inputs, skipped)
+    Collected {
+        inputs,
+        skipped,
+        directories,
+    }
+}
+
+/// What [`collect`] found.
+pub struct Collected {
+    /// The files, in the order given (a directory's in name order).
+    pub inputs: Vec<Input>,
+    /// Files the walks passed over (not JSON or YAML by name).
+    pub skipped: usize,
+    /// How many of the arguments were directories.
+    pub directories: usize,
 }
 
 /// The path a walk error is about (else the walked directory) and what

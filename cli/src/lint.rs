@@ -14,7 +14,7 @@ use rotation_policy_core::template::{self, Kind};
 use serde_json::{json, Value};
 
 use crate::exit;
-use crate::input::{collect, MAX_INPUT_BYTES};
+use crate::input::{collect, Collected, MAX_INPUT_BYTES};
 
 const FILES: &str = "FILE";
 const TYPE: &str = "type";
@@ -98,14 +98,17 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
     // The CLI spells `security-warning` with `-` where core has `_`.
     let fail_on = Severity::from_name(&arg(FAIL_ON).replace('-', "_")).unwrap_or(Severity::Error);
     let options = LintOptions { policy_type };
-    let (inputs, mut skipped) = collect(
+    let Collected {
+        inputs,
+        mut skipped,
+        directories,
+    } = collect(
         matches
             .get_many::<String>(FILES)
             .into_iter()
             .flatten()
             .map(String::as_str),
     );
-    let walked = inputs.iter().any(|i| i.walked) || skipped > 0;
     let mut unreadable = false;
     let mut linted = Vec::new();
     let mut kinds = [0usize; 3];
@@ -160,7 +163,7 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
             }
         }
     }
-    if walked {
+    if directories > 0 {
         summary(linted.len(), kinds, skipped);
     }
     let output = match arg(FORMAT) {

@@ -451,3 +451,36 @@ fn bad_input_in_a_walk_is_reported_with_its_path_and_the_rest_is_linted() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_ignored_directory_is_linted_when_named() {
+    let dir = temp_dir("cdk-app");
+    std::fs::create_dir_all(dir.join("cdk.out")).expect("dir");
+    std::fs::write(dir.join(".gitignore"), "cdk.out\n").expect("write");
+    std::fs::copy(
+        template("cdk-rotation.template.json"),
+        dir.join("cdk.out/Stack.template.json"),
+    )
+    .expect("copy");
+    let output = run(&["lint", "--format", "json", dir.to_str().expect("UTF-8")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "rotation-policy: linted 0 files, skipped 0 files\n"
+    );
+    let output = run(&[
+        "lint",
+        "--format",
+        "json",
+        dir.join("cdk.out").to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        located(&findings(&output))
+            .into_iter()
+            .map(|f| f.0)
+            .collect::<Vec<_>>(),
+        ["RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL"]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
