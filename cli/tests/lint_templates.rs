@@ -468,12 +468,9 @@ fn an_ignored_directory_is_linted_when_named() {
         stderr(&output),
         "rotation-policy: linted 0 files, skipped 0 files\n"
     );
-    let output = run(&[
-        "lint",
-        "--format",
-        "json",
-        dir.join("cdk.out").to_str().expect("UTF-8"),
-    ]);
+    let named = dir.join("cdk.out");
+    let named = named.to_str().expect("UTF-8");
+    let output = run(&["lint", "--format", "json", "--fail-on", "security-warning", named]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(
         located(&findings(&output))
