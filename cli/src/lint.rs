@@ -145,6 +145,14 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
                 for note in result.notes() {
                     note_line(&input.name, note);
                 }
+                // A named template without policies says so; in a walk,
+                // the summary line counts it.
+                if !input.walked && result.policies() == 0 && result.notes().is_empty() {
+                    note_line(
+                        &input.name,
+                        &format!("no policy document in this {}", result.kind().describe()),
+                    );
+                }
                 linted.push(Linted {
                     name: input.name,
                     source,

@@ -148,7 +148,7 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
         // The linter reports the syntax error.
         Err(_) => return Ok(policy(lint(source, options))),
     };
-    let (kind, policies, mut notes) = if cfn::is_template(&root) {
+    let (kind, policies, notes) = if cfn::is_template(&root) {
         (
             Kind::CloudFormation,
             cfn::policies(&root),
@@ -196,9 +196,6 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
         .flat_map(|p| extract::lint_policy(p, text, &lines))
         .collect();
     findings.sort_by_key(|f| f.span.start);
-    if policies.is_empty() && notes.is_empty() {
-        notes.push(format!("no policy document in this {}", kind.describe()));
-    }
     Ok(Linted {
         kind,
         findings,
