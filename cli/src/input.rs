@@ -27,3 +27,122 @@ pub fn read_input(path: &str) -> Result<Vec<u8>, String> {
     }
     Ok(bytes)
 }
+
+/// The file names `lint` picks when it walks a directory: JSON (policies,
+/// CloudFormation templates, Terraform plans and `.tf.json`) and YAML
+/// (CloudFormation templates).
+const UNDERSTOOD: &[&str] = &[".json", ".yaml", ".yml", ".template"];
+
+/// Whether `lint` reads a file met while walking a directory.
+pub fn understood(path: &std::path::Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    UNDERSTOOD.iter().any(|ext| name.ends_with(ext))
+}
+
+/// One input of `lint`: its name as shown and its bytes (or why it could
+/// not be read).
+pub struct Input {
+    /// The path as given or found (`<stdin>` for `-`).
+    pub name: String,
+    /// Found by walking a directory (not named by the user).
+    pub walked: bool,
+    /// The bytes, or a one-line error naming the file.
+    pub bytes: Result<Vec<u8>, String>,
+}
+
+/// The inputs `args` name: `-` is stdin, a file is read, a directory is
+/// walked with ripgrep's walker (`.gitignore`, `.ignore` and hidden files
+/// honoured; symbolic links followed, so a loop is an error naming it),
+/// sorted by name.
+pub fn collect<'a>(args: impl IntoIterator<Item = &'a str>) -> Collected {
+    let mut inputs = Vec::new();
+    let mut skipped = 0;
+    let mut directories = 0;
+    for arg in args {
+        let path = std::path::Path::new(arg);
+        if arg == "-" || !path.is_dir() {
+            inputs.push(Input {
+                name: if arg == "-" { "<stdin>" } else { arg }.to_owned(),
+                walked: false,
+                bytes: read_input(arg),
+            });
+            continue;
+        }
+        directories += 1;
+        let walk = ignore::WalkBuilder::new(path)
+            .follow_links(true)
+            // .gitignore counts outside a git checkout too: a template
+            // directory copied out of a repository keeps its meaning.
+            .require_git(false)
+            .sort_by_file_name(std::ffi::OsStr::cmp)
+            .build();
+        for entry in walk {
+            match entry {
+                Ok(entry) => {
+                    if !entry.file_type().is_some_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    if !understood(entry.path()) {
+                        skipped += 1;
+                        continue;
+                    }
+                    let name = entry.path().to_string_lossy().into_owned();
+                    inputs.push(Input {
+                        bytes: read_input(&name),
+                        name,
+                        walked: true,
+                    });
+                }
+                Err(err) => {
+                    let (name, why) = walk_error(&err, arg);
+                    inputs.push(Input {
+                        bytes: Err(format!("cannot read `{name}`: {why}")),
+                        name,
+                        walked: true,
+                    });
+                }
+            }
+        }
+    }
+    Collected {
+        inputs,
+        skipped,
+        directories,
+    }
+}
+
+/// What [`collect`] found.
+pub struct Collected {
+    /// The files, in the order given (a directory's in name order).
+    pub inputs: Vec<Input>,
+    /// Files the walks passed over (not JSON or YAML by name).
+    pub skipped: usize,
+    /// How many of the arguments were directories.
+    pub directories: usize,
+}
+
+/// The path a walk error is about (else the walked directory) and what
+/// went wrong, on one line.
+fn walk_error(err: &ignore::Error, walked: &str) -> (String, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => {
+            let (_, why) = walk_error(err, walked);
+            (path.to_string_lossy().into_owned(), why)
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err, walked)
+        }
+        ignore::Error::Loop { ancestor, child } => (
+            child.to_string_lossy().into_owned(),
+            format!(
+                "a symbolic link loop: it leads back to `{}`",
+                ancestor.to_string_lossy()
+            ),
+        ),
+        ignore::Error::Io(io) => (walked.to_owned(), io.to_string()),
+        other => (walked.to_owned(), other.to_string().replace('\n', " ")),
+    }
+}

@@ -9,11 +9,12 @@ use std::process::ExitCode;
 use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use rotation_policy_core::lint::{lint, Check, Finding, LintOptions, PolicyType, Severity};
+use rotation_policy_core::lint::{Check, Finding, LintOptions, PolicyType, Severity};
+use rotation_policy_core::template::{self, Kind};
 use serde_json::{json, Value};
 
 use crate::exit;
-use crate::input::{read_input, MAX_INPUT_BYTES};
+use crate::input::{collect, Collected, MAX_INPUT_BYTES};
 
 const FILES: &str = "FILE";
 const TYPE: &str = "type";
@@ -27,7 +28,11 @@ pub fn command() -> Command {
         .long_about(format!(
             "Lint IAM policy documents: JSON syntax, policy grammar, actions, resource ARNs and condition \
              keys against the Service Authorization Reference, with Access Analyzer's issue codes, plus \
-             checks for mistakes that break secret rotation. Files are read whole, up to {} MiB each. \
+             checks for mistakes that break secret rotation. Policies are also found where they live: \
+             in CloudFormation templates (JSON or YAML, CDK output included), Terraform plans \
+             (`terraform show -json`) and `.tf.json` files, each finding placed in the file. A \
+             directory is walked (honouring .gitignore) for .json, .yaml, .yml and .template files, \
+             with one summary line on stderr. Files are read whole, up to {} MiB each. \
              Exit 0 when no finding is at or above --fail-on, 1 when one is, 2 on usage errors or \
              unreadable files.",
             MAX_INPUT_BYTES / (1024 * 1024)
@@ -38,7 +43,7 @@ pub fn command() -> Command {
                 .required(true)
                 .num_args(1..)
                 .action(ArgAction::Append)
-                .help("Policy documents to lint; `-` reads stdin"),
+                .help("Policy documents, templates or directories to lint; `-` reads stdin"),
         )
         .arg(
             Arg::new(TYPE)
@@ -46,7 +51,10 @@ pub fn command() -> Command {
                 .value_name("TYPE")
                 .value_parser(PossibleValuesParser::new(["identity", "resource", "auto"]))
                 .default_value("auto")
-                .help("Policy type; `auto` takes a document with `Principal` for a resource policy"),
+                .help(
+                    "Policy type of bare policy documents (a template's policies take their resource's); \
+                     `auto` takes a document with `Principal` for a resource policy",
+                ),
         )
         .arg(
             Arg::new(FORMAT)
@@ -90,29 +98,81 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
     // The CLI spells `security-warning` with `-` where core has `_`.
     let fail_on = Severity::from_name(&arg(FAIL_ON).replace('-', "_")).unwrap_or(Severity::Error);
     let options = LintOptions { policy_type };
+    let Collected {
+        inputs,
+        mut skipped,
+        directories,
+    } = collect(
+        matches
+            .get_many::<String>(FILES)
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+    );
     let mut unreadable = false;
     let mut linted = Vec::new();
-    for path in matches.get_many::<String>(FILES).into_iter().flatten() {
-        match read_input(path) {
-            Ok(source) => {
-                let findings = lint(&source, &options);
-                let name = if path == "-" {
-                    "<stdin>".to_owned()
-                } else {
-                    path.clone()
-                };
-                linted.push(Linted {
-                    name,
-                    source,
-                    findings,
-                });
-            }
+    let mut kinds = [0usize; 3];
+    for input in inputs {
+        let source = match input.bytes {
+            Ok(source) => source,
             Err(message) => {
                 // One line per unreadable file; the others are still linted.
                 let _ = exit::usage(&message);
                 unreadable = true;
+                continue;
+            }
+        };
+        match template::lint_file(&input.name, &source, &options) {
+            Ok(result) => {
+                // A walk picks files by name; JSON or YAML that is neither a
+                // policy nor a template (a `package.json`) is passed over.
+                if result.kind() == Kind::Unrecognised && (input.walked || result.policies() == 0) {
+                    if !input.walked {
+                        exit::warning(format!(
+                            "`{}` is neither a policy document nor a CloudFormation or Terraform file; skipped",
+                            input.name
+                        ));
+                    }
+                    skipped += 1;
+                    continue;
+                }
+                let slot = match result.kind() {
+                    Kind::CloudFormation => 1,
+                    Kind::TerraformPlan | Kind::TerraformConfiguration => 2,
+                    _ => 0,
+                };
+                kinds[slot] += 1;
+                for note in result.notes() {
+                    note_line(&input.name, note);
+                }
+                // A named template without policies says so; in a walk,
+                // the summary line counts it.
+                if !input.walked && result.policies() == 0 && result.notes().is_empty() {
+                    note_line(
+                        &input.name,
+                        &format!("no policy document in this {}", result.kind().describe()),
+                    );
+                }
+                linted.push(Linted {
+                    name: input.name,
+                    source,
+                    findings: result.into_findings(),
+                });
+            }
+            Err(err) => {
+                let _ = exit::usage(format!(
+                    "cannot read `{}` at {}:{}: {}",
+                    input.name,
+                    err.line(),
+                    err.column(),
+                    err.message()
+                ));
+                unreadable = true;
             }
         }
+    }
+    if directories > 0 {
+        summary(linted.len(), kinds, skipped);
     }
     let output = match arg(FORMAT) {
         "json" => render_json(&linted),
@@ -137,6 +197,40 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
     } else {
         ExitCode::from(exit::SUCCESS)
     }
+}
+
+/// `rotation-policy: note: FILE: NOTE` on stderr: what could not be linted.
+fn note_line(file: &str, note: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "rotation-policy: note: {file}: {note}");
+}
+
+/// The one stderr line a directory walk ends with: files linted (by kind)
+/// and files passed over.
+fn summary(read: usize, kinds: [usize; 3], skipped: usize) {
+    use std::io::Write as _;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    for (n, word) in [
+        (kinds[0], "policy file"),
+        (kinds[1], "CloudFormation template"),
+        (kinds[2], "Terraform file"),
+    ] {
+        if n > 0 {
+            parts.push(plural(n, word));
+        }
+    }
+    let detail = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    };
+    let _ = writeln!(
+        std::io::stderr(),
+        "rotation-policy: linted {}{detail}, skipped {}",
+        plural(read, "file"),
+        plural(skipped, "file")
+    );
 }
 
 /// rustc-style text: severity, code, message, `file:line:col`, the source
