@@ -3,8 +3,10 @@
 use super::reader::{JsonValue, NodeId};
 use super::stmt::{Item, Resolved, Stmt};
 use super::{variable, Check, Ctx, Target};
+use crate::catalog::{Action, Service};
 use crate::policy::wildcard::matches_ignore_case as wildcard_match;
 use crate::suggest::closest;
+use std::collections::HashMap;
 
 // An action is `service:ActionName`, case-insensitive, with `*` and `?`
 // wildcards; `*` alone is every action (IAM User Guide, "IAM JSON policy
@@ -35,6 +37,35 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
     stmt.actions = items;
 }
 
+/// Whether `prefix` has the shape of a service prefix: ASCII letters, digits
+/// and `-` (every prefix of the Service Authorization Reference does; actions
+/// compare case-insensitively), wildcards allowed.
+fn service_prefix_shape(prefix: &str) -> bool {
+    prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'*' | b'?'))
+}
+
+/// Whether `name` has the shape of an action name: ASCII letters, digits and
+/// `-`, wildcards allowed.
+fn action_name_shape(name: &str) -> bool {
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'*' | b'?'))
+}
+
+// Severity of names the catalog lacks. The catalog is a snapshot of the
+// Service Authorization Reference (`catalog::DATE`); AWS adds services and
+// actions every week, and IAM accepts action names it does not check
+// (Access Analyzer's reference lists AWS managed policies that carry
+// invalid actions: "Invalid actions do not affect the permissions granted
+// by the policy"). A name the catalog lacks is therefore either misspelled
+// or newer than the catalog, and the linter cannot tell which: it reports
+// `ACTION_NOT_IN_CATALOG`, a warning that names the catalog's date, instead
+// of Access Analyzer's `INVALID_ACTION` (an error that asserts the action
+// does not exist, which a fresh AWS policy would then wrongly get).
+// `INVALID_ACTION` and `INVALID_SERVICE_IN_ACTION` are kept for what no
+// catalog date changes: text that is not `service:Name`, or characters no
+// service prefix or action name has.
 fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static str) -> Resolved {
     if text.contains("${") {
         variable::scan(ctx, node, text, variable::Place::Unsupported(element));
@@ -54,6 +85,26 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         );
         return Resolved::Unknown;
     };
+    if !service_prefix_shape(prefix) {
+        ctx.emit(
+            Check::INVALID_SERVICE_IN_ACTION,
+            Target::Value(node),
+            format!(
+                "`{prefix}` in action `{text}` is not a service prefix: prefixes have only letters, digits and `-`"
+            ),
+        );
+        return Resolved::Unknown;
+    }
+    if !action_name_shape(name) {
+        ctx.emit(
+            Check::INVALID_ACTION,
+            Target::Value(node),
+            format!(
+                "`{name}` in `{text}` is not an action name: action names have only letters, digits and `-`"
+            ),
+        );
+        return Resolved::Unknown;
+    }
     if super::has_wildcard(prefix) {
         ctx.emit(
             Check::WILDCARD_IN_SERVICE_NAME,
@@ -61,11 +112,7 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
             format!("`{text}` has a wildcard in the service prefix, which can match services you did not mean; spell the service out"),
         );
         if ctx.catalog.actions_matching(text).is_empty() {
-            ctx.emit(
-                Check::INVALID_ACTION,
-                Target::Value(node),
-                format!("`{text}` matches no action of any service"),
-            );
+            not_in_catalog(ctx, node, format!("`{text}` matches no action of the catalog"));
             return Resolved::Unknown;
         }
         return Resolved::Pattern;
@@ -74,19 +121,22 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         let hint = closest(prefix, ctx.catalog.services().iter().map(|s| s.prefix))
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
-        ctx.emit(
-            Check::INVALID_SERVICE_IN_ACTION,
-            Target::Value(node),
-            format!("service `{prefix}` in action `{text}` does not exist{hint}"),
+        not_in_catalog(
+            ctx,
+            node,
+            format!("service `{prefix}` of action `{text}` is not in the catalog{hint}"),
         );
         return Resolved::Unknown;
     };
     if super::has_wildcard(name) {
         if service.actions_matching(name).next().is_none() {
-            ctx.emit(
-                Check::INVALID_ACTION,
-                Target::Value(node),
-                format!("`{text}` matches no action of service `{}`", service.prefix),
+            not_in_catalog(
+                ctx,
+                node,
+                format!(
+                    "`{text}` matches no action of service `{}` in the catalog",
+                    service.prefix
+                ),
             );
             return Resolved::Unknown;
         }
@@ -98,11 +148,11 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
             let hint = closest(name, service.actions.iter().map(|a| a.name))
                 .map(|a| format!("; did you mean `{}:{a}`?", service.prefix))
                 .unwrap_or_default();
-            ctx.emit(
-                Check::INVALID_ACTION,
-                Target::Value(node),
+            not_in_catalog(
+                ctx,
+                node,
                 format!(
-                    "action `{text}` does not exist in service `{}`{hint}",
+                    "action `{text}` is not in the catalog's service `{}`{hint}",
                     service.prefix
                 ),
             );
@@ -111,38 +161,89 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
     }
 }
 
+/// `ACTION_NOT_IN_CATALOG` with `what`, and the catalog's date.
+fn not_in_catalog(ctx: &mut Ctx<'_, '_>, node: NodeId, what: String) {
+    ctx.emit(
+        Check::ACTION_NOT_IN_CATALOG,
+        Target::Value(node),
+        format!(
+            "{what} (AWS's Service Authorization Reference as of {}): check the spelling; if AWS \
+             added it since, the catalog is older than the policy",
+            crate::catalog::DATE
+        ),
+    );
+}
+
 // An action listed twice, or already matched by a wildcard of the same
 // statement, adds nothing (Access Analyzer REDUNDANT_ACTION).
+//
+// Linear in the number of items (plus each pattern's expansion over its
+// service's actions): duplicates are found by a hash map of the lowercased
+// text; an action is covered when its catalog id is in the set of ids the
+// statement's patterns expand to; a pattern is covered by another pattern
+// of the same service prefix (or one with a wildcard in the prefix) that
+// matches its text.
 fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
-    let any_wildcard = items.iter().any(|i| super::has_wildcard(i.text));
-    for (j, b) in items.iter().enumerate() {
-        if !any_wildcard
-            && !items
-                .get(..j)
-                .unwrap_or_default()
-                .iter()
-                .any(|a| a.text.len() == b.text.len() && a.text.eq_ignore_ascii_case(b.text))
-        {
-            continue;
+    if items.len() < 2 {
+        return;
+    }
+    let lower: Vec<String> = items.iter().map(|i| i.text.to_ascii_lowercase()).collect();
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+    let mut star = None;
+    // Patterns by lowercased service prefix; patterns whose prefix has a wildcard.
+    let mut by_service: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut any_service = Vec::new();
+    // Catalog action (by address) -> the first pattern that covers it.
+    let mut covered: HashMap<(usize, usize), usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        first.entry(lower[i].as_str()).or_insert(i);
+        match item.resolved {
+            Resolved::All => {
+                star.get_or_insert(i);
+            }
+            Resolved::Pattern => {
+                let Some((prefix, _)) = lower[i].split_once(':') else {
+                    continue;
+                };
+                if super::has_wildcard(prefix) {
+                    any_service.push(i);
+                } else {
+                    by_service.entry(prefix).or_default().push(i);
+                }
+                for (s, a) in ctx.catalog.actions_matching(item.text) {
+                    covered.entry(action_id(s, a)).or_insert(i);
+                }
+            }
+            Resolved::One(..) | Resolved::Unknown => {}
         }
+    }
+    for (j, b) in items.iter().enumerate() {
         if matches!(b.resolved, Resolved::Unknown) {
             continue;
         }
-        let cover = items.iter().enumerate().find(|&(i, a)| {
-            i != j
-                && !matches!(a.resolved, Resolved::Unknown)
-                && if a.text.eq_ignore_ascii_case(b.text) {
-                    i < j
-                } else {
-                    super::has_wildcard(a.text) && wildcard_match(a.text, b.text)
+        let why = if first.get(lower[j].as_str()).is_some_and(|&i| i < j) {
+            Some("is listed twice".to_owned())
+        } else {
+            let cover = match b.resolved {
+                Resolved::One(s, a) => covered.get(&action_id(s, a)).copied().or(star),
+                Resolved::Pattern => {
+                    let prefix = lower[j].split_once(':').map_or("", |(p, _)| p);
+                    by_service
+                        .get(prefix)
+                        .into_iter()
+                        .flatten()
+                        .chain(&any_service)
+                        .copied()
+                        .find(|&i| i != j && lower[i] != lower[j] && wildcard_match(items[i].text, b.text))
+                        .or(star)
                 }
-        });
-        if let Some((_, a)) = cover {
-            let why = if a.text.eq_ignore_ascii_case(b.text) {
-                "is listed twice".to_owned()
-            } else {
-                format!("is already covered by `{}`", a.text)
+                Resolved::All | Resolved::Unknown => None,
             };
+            cover
+                .filter(|&i| i != j)
+                .map(|i| format!("is already covered by `{}`", items[i].text))
+        };
+        if let Some(why) = why {
             ctx.emit(
                 Check::REDUNDANT_ACTION,
                 Target::Value(b.node),
@@ -150,4 +251,12 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
             );
         }
     }
+}
+
+/// A catalog action's identity: the addresses of its service and action rows.
+fn action_id(service: &Service, action: &Action) -> (usize, usize) {
+    (
+        std::ptr::from_ref(service) as usize,
+        std::ptr::from_ref(action) as usize,
+    )
 }

@@ -6,6 +6,7 @@ use super::stmt::Stmt;
 use super::{action, condition, resource, variable, Check, Ctx, Kind, Target};
 use crate::policy::wildcard::matches_ignore_case as wildcard_match;
 use crate::suggest::closest;
+use std::collections::HashMap;
 
 const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
 const STATEMENT_ELEMENTS: [&str; 9] = [
@@ -177,24 +178,62 @@ fn unique_sids(ctx: &mut Ctx<'_, '_>, sids: &[(NodeId, &str)]) {
 }
 
 // Two statements granting the same thing: the later adds nothing (Access
-// Analyzer REDUNDANT_STATEMENT). Compared structurally, `Sid` aside.
+// Analyzer REDUNDANT_STATEMENT). Compared structurally, `Sid` aside. Each
+// statement gets a structural hash (member order ignored, as `same_value`
+// ignores it), and only statements with equal hashes are compared: linear
+// in the number of statements.
 fn redundant_statements(ctx: &mut Ctx<'_, '_>, statements: &[NodeId]) {
     let doc = ctx.doc;
-    for (i, &b) in statements.iter().enumerate() {
-        if let Some(&a) = statements
-            .get(..i)
-            .unwrap_or_default()
-            .iter()
-            .find(|&&a| same_value(doc, a, b, true))
-        {
+    let mut seen: HashMap<u64, Vec<NodeId>> = HashMap::with_capacity(statements.len());
+    for &b in statements {
+        let bucket = seen.entry(structural_hash(doc, b, true)).or_default();
+        if let Some(&a) = bucket.iter().find(|&&a| same_value(doc, a, b, true)) {
             let first = doc.pointer(a);
             ctx.emit(
                 Check::REDUNDANT_STATEMENT,
                 Target::Value(b),
                 format!("this statement repeats the statement at `{first}`; remove one"),
             );
+        } else {
+            bucket.push(b);
         }
     }
+}
+
+/// A hash of a value that equal values (by [`same_value`]) share: object
+/// members are combined in an order-independent way.
+fn structural_hash(doc: &Document<'_>, id: NodeId, ignore_sid: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let node = doc.node(id);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match &node.value {
+        JsonValue::Object(members) => {
+            0u8.hash(&mut h);
+            let mut sum = 0u64;
+            for m in members.clone() {
+                let key = doc.node(m).key.as_deref();
+                if ignore_sid && key == Some("Sid") {
+                    continue;
+                }
+                let mut mh = std::collections::hash_map::DefaultHasher::new();
+                key.hash(&mut mh);
+                structural_hash(doc, m, false).hash(&mut mh);
+                sum = sum.wrapping_add(mh.finish());
+            }
+            sum.hash(&mut h);
+        }
+        JsonValue::Array(items) => {
+            1u8.hash(&mut h);
+            for i in items.clone() {
+                structural_hash(doc, i, false).hash(&mut h);
+            }
+        }
+        JsonValue::String(text) => (2u8, text.as_ref()).hash(&mut h),
+        JsonValue::Number(text) => (3u8, *text).hash(&mut h),
+        JsonValue::Bool(b) => (4u8, *b).hash(&mut h),
+        JsonValue::Null => 5u8.hash(&mut h),
+    }
+    h.finish()
 }
 
 fn same_value(doc: &Document<'_>, a: NodeId, b: NodeId, ignore_sid: bool) -> bool {
@@ -225,15 +264,27 @@ fn same_value(doc: &Document<'_>, a: NodeId, b: NodeId, ignore_sid: bool) -> boo
 }
 
 // Size quotas count characters other than whitespace (IAM User Guide, "IAM
-// and AWS STS quotas"; Lambda Developer Guide, "Lambda quotas": function
-// policy 20 KB).
+// and AWS STS quotas": "IAM does not count white space when calculating the
+// size of a policy against these quotas"; Lambda Developer Guide, "Lambda
+// quotas": function policy 20 KB).
+//
+// Which identity quota: IAM's are 6,144 for a managed policy and, for inline
+// policies, an aggregate per identity of 2,048 (user), 5,120 (group) or
+// 10,240 (role). A document alone does not say which it will be, and Access
+// Analyzer's POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA, which also validates
+// a bare identity policy, fires from the largest, 10,240 (its message names
+// the quota as a parameter, "the {{policySizeQuota}} character maximum for
+// inline and managed policies"). The linter keeps Access Analyzer's code
+// where Access Analyzer fires it, so it uses 10,240 too: a warning at 6,144
+// would call every role's inline policy above that size too large, and
+// AWS's own managed policies exceed 6,144 by the hundred.
 fn policy_size(ctx: &mut Ctx<'_, '_>) {
     let doc = ctx.doc;
     let (quota, check, what) = match ctx.kind {
         Kind::Identity => (
             super::IDENTITY_POLICY_QUOTA,
             Check::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA,
-            "an identity (managed) policy",
+            "an identity policy (a role's inline policies together; a managed policy may have 6144)",
         ),
         Kind::Resource => (
             super::RESOURCE_POLICY_QUOTA,
@@ -299,6 +350,7 @@ fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) {
     resource::check(ctx, &mut stmt);
     condition::check(ctx, &stmt);
     pass_role(ctx, &stmt);
+    create_service_linked_role(ctx, &stmt);
     service_principal_without_source(ctx, &stmt);
     lambda_invoke_open(ctx, &stmt);
 }
@@ -730,4 +782,78 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
             ),
         );
     }
+}
+
+// `iam:CreateServiceLinkedRole` on `"*"` lets the identity create the
+// service-linked role of any service (Access Analyzer
+// CREATE_SLR_WITH_STAR_IN_RESOURCE: "Using the iam:CreateServiceLinkedRole
+// action with wildcards (*) in the resource can allow creation of unintended
+// service-linked roles"; CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE when an
+// action wildcard, `"*"`, `"iam:*"` or `"iam:Create*"`, covers it). A
+// condition naming the services exactly (`iam:AWSServiceName` without
+// wildcards) scopes it: AWS lists only PowerUserAccess,
+// AlexaForBusinessFullAccess (whose condition is `*a4b.amazonaws.com`) and
+// AWSOrganizationsServiceTrustPolicy as managed policies with the warning,
+// while hundreds of its managed policies grant the action on `"*"` with
+// such a condition (IAM User Guide, "IAM policy validation check reference").
+fn create_service_linked_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
+    const CREATE_SLR: &str = "iam:CreateServiceLinkedRole";
+    if !stmt.allow || stmt.action.is_none() || !stmt.resources.iter().any(|&(_, r)| r == "*") {
+        return;
+    }
+    let explicit = stmt
+        .actions
+        .iter()
+        .find(|a| a.text.eq_ignore_ascii_case(CREATE_SLR));
+    let star = stmt
+        .actions
+        .iter()
+        .find(|a| super::has_wildcard(a.text) && wildcard_match(a.text, CREATE_SLR));
+    let (check, at, what) = match (explicit, star) {
+        (Some(e), _) => (Check::CREATE_SLR_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
+        (None, Some(s)) => (
+            Check::CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+            s.node,
+            "through an action wildcard, on `\"*\"`",
+        ),
+        (None, None) => return,
+    };
+    if names_services_exactly(ctx, stmt) {
+        return;
+    }
+    ctx.emit(
+        check,
+        Target::Value(at),
+        format!(
+            "`{CREATE_SLR}` {what} lets this identity create the service-linked role of any service; \
+             name the roles in `Resource` or the services in an `iam:AWSServiceName` condition"
+        ),
+    );
+}
+
+/// Whether the statement's condition has `iam:AWSServiceName` with values
+/// that are all literal service names (no wildcard), under a positive operator.
+fn names_services_exactly(ctx: &Ctx<'_, '_>, stmt: &Stmt<'_>) -> bool {
+    let doc = ctx.doc;
+    let Some(cond) = stmt.condition else {
+        return false;
+    };
+    doc.children(cond).any(|op| {
+        let name = doc.node(op).key.as_deref().unwrap_or_default();
+        !name.contains("Not")
+            && doc.children(op).any(|key| {
+                doc.node(key)
+                    .key
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("iam:AWSServiceName"))
+                    && {
+                        let values: Vec<Option<&str>> = match &doc.node(key).value {
+                            JsonValue::Array(r) => r.clone().map(|v| doc.node(v).as_str()).collect(),
+                            _ => vec![doc.node(key).as_str()],
+                        };
+                        !values.is_empty()
+                            && values.iter().all(|v| v.is_some_and(|v| !super::has_wildcard(v)))
+                    }
+            })
+    })
 }
