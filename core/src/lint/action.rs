@@ -112,7 +112,12 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
             format!("`{text}` has a wildcard in the service prefix, which can match services you did not mean; spell the service out"),
         );
         if ctx.catalog.actions_matching(text).is_empty() {
-            not_in_catalog(ctx, node, format!("`{text}` matches no action of the catalog"));
+            not_in_catalog(
+                ctx,
+                node,
+                format!("`{text}` matches no action of the catalog"),
+                String::new(),
+            );
             return Resolved::Unknown;
         }
         return Resolved::Pattern;
@@ -124,7 +129,8 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         not_in_catalog(
             ctx,
             node,
-            format!("service `{prefix}` of action `{text}` is not in the catalog{hint}"),
+            format!("service `{prefix}` of action `{text}` is not in the catalog"),
+            hint,
         );
         return Resolved::Unknown;
     };
@@ -137,6 +143,7 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
                     "`{text}` matches no action of service `{}` in the catalog",
                     service.prefix
                 ),
+                String::new(),
             );
             return Resolved::Unknown;
         }
@@ -152,9 +159,10 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
                 ctx,
                 node,
                 format!(
-                    "action `{text}` is not in the catalog's service `{}`{hint}",
+                    "action `{text}` is not in the catalog's service `{}`",
                     service.prefix
                 ),
+                hint,
             );
             Resolved::Unknown
         }
@@ -162,13 +170,12 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
 }
 
 /// `ACTION_NOT_IN_CATALOG` with `what`, and the catalog's date.
-fn not_in_catalog(ctx: &mut Ctx<'_, '_>, node: NodeId, what: String) {
+fn not_in_catalog(ctx: &mut Ctx<'_, '_>, node: NodeId, what: String, hint: String) {
     ctx.emit(
         Check::ACTION_NOT_IN_CATALOG,
         Target::Value(node),
         format!(
-            "{what} (AWS's Service Authorization Reference as of {}): check the spelling; if AWS \
-             added it since, the catalog is older than the policy",
+            "{what}: misspelled, or newer than the catalog (AWS's Service Authorization Reference as of {}){hint}",
             crate::catalog::DATE
         ),
     );

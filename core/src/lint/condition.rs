@@ -178,9 +178,8 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(Condition
                     Check::CONDITION_KEY_NOT_IN_CATALOG,
                     Target::Key(k),
                     format!(
-                        "global condition key `{key}` is not in the catalog's list of global keys \
-                         (as of {date}){hint}: check the spelling; if AWS added it since, the list is \
-                         older than the policy"
+                        "global condition key `{key}` is not in the catalog's list of global keys: \
+                         misspelled, or newer than the list (of {date}){hint}"
                     ),
                 );
                 None
@@ -205,9 +204,8 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(Condition
             Check::SERVICE_NOT_IN_CATALOG,
             Target::Key(k),
             format!(
-                "service `{prefix}` of condition key `{key}` is not in the catalog (AWS's Service \
-                 Authorization Reference as of {date}): check the spelling; if AWS added it since, the \
-                 catalog is older than the policy"
+                "service `{prefix}` of condition key `{key}` is not in the catalog: misspelled, or newer \
+                 than the catalog (AWS's Service Authorization Reference as of {date})"
             ),
         );
         return None;
@@ -233,9 +231,8 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(Condition
                 Check::CONDITION_KEY_NOT_IN_CATALOG,
                 Target::Key(k),
                 format!(
-                    "condition key `{key}` is not in the catalog's service `{}` (AWS's Service \
-                     Authorization Reference as of {date}){hint}: check the spelling; if AWS added it \
-                     since, the catalog is older than the policy",
+                    "condition key `{key}` is not in the catalog's service `{}`: misspelled, or newer \
+                     than the catalog (AWS's Service Authorization Reference as of {date}){hint}",
                     service.prefix
                 ),
             );

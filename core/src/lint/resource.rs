@@ -110,6 +110,9 @@ fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId
 
 /// The fields of an ARN that passed the syntax checks.
 struct Parts<'t> {
+    /// The ARN as matched against resource types (an AWS-shared resource's
+    /// empty account read as `aws`).
+    typed_arn: Cow<'t, str>,
     service: Option<&'static Service>,
     resource: &'t str,
     /// The first of its service's resource types the ARN fits.
@@ -166,6 +169,7 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     };
     if has_wildcard(service_name) {
         return Some(Parts {
+            typed_arn: Cow::Borrowed(arn),
             service: None,
             resource,
             typed: None,
@@ -208,8 +212,7 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
             Target::Value(node),
             format!(
                 "service `{service_name}` of ARN `{arn}` is not in the catalog (AWS's Service Authorization \
-                 Reference as of {}): check the spelling; if AWS added it since, the catalog is older \
-                 than the policy",
+                 Reference as of {}): misspelled, or newer than the catalog",
                 crate::catalog::DATE
             ),
         );
@@ -311,7 +314,14 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     if !ok {
         return None;
     }
-    let typed = types.iter().copied().find(|t| t.matches_arn(arn));
+    // An AWS-shared resource's empty account stands for the owner AWS.
+    let typed_arn: Cow<'_, str> = if account.is_empty() && aws_shared_without_account(service_name, resource)
+    {
+        Cow::Owned(format!("arn:{partition}:{service_name}:{region}:aws:{resource}"))
+    } else {
+        Cow::Borrowed(arn)
+    };
+    let typed = types.iter().copied().find(|t| t.matches_arn(&typed_arn));
     if typed.is_none() && !types.is_empty() {
         let shapes: Vec<String> = types
             .iter()
@@ -338,6 +348,7 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         return None;
     }
     Some(Parts {
+        typed_arn,
         service: Some(service),
         resource,
         typed,
@@ -393,7 +404,7 @@ fn rotation_checks(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &s
         return;
     }
     if let Some(typed) = parts.typed {
-        resource_type_mismatch(ctx, stmt, node, arn, typed);
+        resource_type_mismatch(ctx, stmt, node, &parts.typed_arn, typed);
     }
 }
 
