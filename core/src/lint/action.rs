@@ -123,9 +123,16 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         return Resolved::Pattern;
     }
     let Some(service) = ctx.catalog.service(prefix) else {
-        let hint = closest(prefix, ctx.catalog.services().iter().map(|s| s.prefix))
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
+        let catalog = ctx.catalog;
+        let hint = ctx
+            .service_hints
+            .entry(prefix.to_ascii_lowercase())
+            .or_insert_with(|| {
+                closest(prefix, catalog.services().iter().map(|s| s.prefix))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default()
+            })
+            .clone();
         not_in_catalog(
             ctx,
             node,
@@ -135,7 +142,7 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         return Resolved::Unknown;
     };
     if super::has_wildcard(name) {
-        if service.actions_matching(name).next().is_none() {
+        if service_actions_matching(service, name).next().is_none() {
             not_in_catalog(
                 ctx,
                 node,
@@ -184,66 +191,87 @@ fn not_in_catalog(ctx: &mut Ctx<'_, '_>, node: NodeId, what: String, hint: Strin
 // An action listed twice, or already matched by a wildcard of the same
 // statement, adds nothing (Access Analyzer REDUNDANT_ACTION).
 //
-// Linear in the number of items (plus each pattern's expansion over its
-// service's actions): duplicates are found by a hash map of the lowercased
-// text; an action is covered when its catalog id is in the set of ids the
-// statement's patterns expand to; a pattern is covered by another pattern
-// of the same service prefix (or one with a wildcard in the prefix) that
-// matches its text.
+// Linear in the number of items: duplicates are found by a hash map of the
+// lowercased text; an item is compared only with the patterns of its own
+// service prefix (and those with a wildcard in the prefix). A pattern of the
+// usual form `service:Literal*` covers a contiguous range of its service's
+// sorted actions, found once by binary search, so an action named exactly is
+// covered when its position in the catalog falls in the range.
 fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
     if items.len() < 2 {
         return;
     }
-    let lower: Vec<String> = items.iter().map(|i| i.text.to_ascii_lowercase()).collect();
+    // Every item's text lowercased, in one buffer.
+    let mut buffer = String::with_capacity(items.iter().map(|i| i.text.len()).sum());
+    let mut spans = Vec::with_capacity(items.len());
+    for item in items {
+        let start = buffer.len();
+        buffer.push_str(item.text);
+        if let Some(tail) = buffer.get_mut(start..) {
+            tail.make_ascii_lowercase();
+        }
+        spans.push(start..buffer.len());
+    }
+    let lower: Vec<&str> = spans
+        .into_iter()
+        .map(|span| buffer.get(span).unwrap_or_default())
+        .collect();
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
     let mut star = None;
     // Patterns by lowercased service prefix; patterns whose prefix has a wildcard.
     let mut by_service: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut any_service = Vec::new();
-    // Catalog action (by address) -> the first pattern that covers it.
-    let mut covered: HashMap<(usize, usize), usize> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
-        first.entry(lower[i].as_str()).or_insert(i);
+        first.entry(lower[i]).or_insert(i);
+        let prefix = lower[i].split_once(':').map_or("", |(p, _)| p);
         match item.resolved {
             Resolved::All => {
                 star.get_or_insert(i);
             }
-            Resolved::Pattern => {
-                let Some((prefix, _)) = lower[i].split_once(':') else {
-                    continue;
-                };
-                if super::has_wildcard(prefix) {
-                    any_service.push(i);
-                } else {
-                    by_service.entry(prefix).or_default().push(i);
-                }
-                for (s, a) in ctx.catalog.actions_matching(item.text) {
-                    covered.entry(action_id(s, a)).or_insert(i);
-                }
-            }
+            Resolved::Pattern if super::has_wildcard(prefix) => any_service.push(i),
+            Resolved::Pattern => by_service.entry(prefix).or_default().push(i),
             Resolved::One(..) | Resolved::Unknown => {}
         }
     }
+    // For `service:Literal*` patterns: the range of the service's actions
+    // they match (computed when first needed).
+    let mut ranges: HashMap<usize, Option<std::ops::Range<usize>>> =
+        HashMap::with_capacity(by_service.len() * 2);
     for (j, b) in items.iter().enumerate() {
         if matches!(b.resolved, Resolved::Unknown) {
             continue;
         }
-        let why = if first.get(lower[j].as_str()).is_some_and(|&i| i < j) {
+        let why = if first.get(lower[j]).is_some_and(|&i| i < j) {
             Some("is listed twice".to_owned())
         } else {
+            let prefix = lower[j].split_once(':').map_or("", |(p, _)| p);
+            let candidates = by_service
+                .get(prefix)
+                .into_iter()
+                .flatten()
+                .chain(&any_service)
+                .copied()
+                .filter(|&i| i != j && lower[i] != lower[j]);
             let cover = match b.resolved {
-                Resolved::One(s, a) => covered.get(&action_id(s, a)).copied().or(star),
-                Resolved::Pattern => {
-                    let prefix = lower[j].split_once(':').map_or("", |(p, _)| p);
-                    by_service
-                        .get(prefix)
-                        .into_iter()
-                        .flatten()
-                        .chain(&any_service)
-                        .copied()
-                        .find(|&i| i != j && lower[i] != lower[j] && wildcard_match(items[i].text, b.text))
+                Resolved::One(service, action) => {
+                    let position = action_position(service, action);
+                    candidates
+                        .filter(|&i| {
+                            let range = ranges
+                                .entry(i)
+                                .or_insert_with(|| literal_range(ctx, items[i].text));
+                            match (range, position) {
+                                (Some(range), Some(position)) => range.contains(&position),
+                                _ => wildcard_match(items[i].text, b.text),
+                            }
+                        })
+                        .min()
                         .or(star)
                 }
+                Resolved::Pattern => candidates
+                    .filter(|&i| wildcard_match(items[i].text, b.text))
+                    .min()
+                    .or(star),
                 Resolved::All | Resolved::Unknown => None,
             };
             cover
@@ -260,10 +288,70 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
     }
 }
 
-/// A catalog action's identity: the addresses of its service and action rows.
-fn action_id(service: &Service, action: &Action) -> (usize, usize) {
-    (
-        std::ptr::from_ref(service) as usize,
-        std::ptr::from_ref(action) as usize,
-    )
+/// The position of `action` in its service's action list.
+fn action_position(service: &Service, action: &Action) -> Option<usize> {
+    let size = std::mem::size_of::<Action>();
+    let start = service.actions.as_ptr() as usize;
+    let offset = (std::ptr::from_ref(action) as usize).checked_sub(start)?;
+    let index = offset / size;
+    (offset % size == 0 && index < service.actions.len()).then_some(index)
+}
+
+/// For a pattern `service:Literal*` (no other wildcard): the positions of
+/// the service's actions it matches.
+fn literal_range(ctx: &Ctx<'_, '_>, pattern: &str) -> Option<std::ops::Range<usize>> {
+    let (prefix, name) = pattern.split_once(':')?;
+    let literal = name.strip_suffix('*').filter(|l| !super::has_wildcard(l))?;
+    if super::has_wildcard(prefix) {
+        return None;
+    }
+    let service = ctx.catalog.service(prefix)?;
+    let actions = service.actions;
+    let start = actions.partition_point(|a| cmp_lowercase(a.name, literal).is_lt());
+    let len = actions
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|a| {
+            a.name
+                .get(..literal.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(literal))
+        })
+        .count();
+    Some(start..start + len)
+}
+
+/// The actions of `service` whose names match the name pattern `name`. A
+/// pattern that is a literal followed by one `*` (`Describe*`, the usual
+/// form) is a range of the service's actions, which are sorted by lowercased
+/// name: found by binary search instead of matching every action.
+fn service_actions_matching<'s>(
+    service: &'s Service,
+    name: &'s str,
+) -> Box<dyn Iterator<Item = &'s Action> + 's> {
+    match name.strip_suffix('*').filter(|l| !super::has_wildcard(l)) {
+        Some(literal) => {
+            let actions = service.actions;
+            let start = actions.partition_point(|a| cmp_lowercase(a.name, literal).is_lt());
+            Box::new(
+                actions
+                    .get(start..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(move |a| {
+                        a.name
+                            .get(..literal.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(literal))
+                    }),
+            )
+        }
+        None => Box::new(service.actions_matching(name)),
+    }
+}
+
+/// The order of the catalog's action lists: ASCII-lowercased bytes.
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }

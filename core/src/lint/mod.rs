@@ -173,6 +173,11 @@ struct Ctx<'d, 'a> {
     /// `"Version": "2012-10-17"` (policy variables work only with it).
     version_2012: bool,
     raw: Vec<Raw>,
+    /// "Did you mean" hints for service prefixes the catalog lacks, by
+    /// lowercased prefix: a policy names an unknown service once per action
+    /// (`deepcomposer:GetModel`, `deepcomposer:ListModels`, ...), and each
+    /// hint compares the prefix with every service's.
+    service_hints: std::collections::HashMap<String, String>,
 }
 
 impl<'d, 'a> Ctx<'d, 'a> {
@@ -194,6 +199,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             kind,
             version_2012: false,
             raw: Vec::new(),
+            service_hints: std::collections::HashMap::new(),
         }
     }
 

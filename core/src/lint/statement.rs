@@ -693,9 +693,9 @@ fn lambda_invoke_open(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     }
     const INVOKE: &str = "lambda:InvokeFunction";
     let invokes = if stmt.action.is_some() {
-        stmt.actions.iter().any(|a| wildcard_match(a.text, INVOKE))
+        stmt.actions.iter().any(|a| action_matches(a.text, INVOKE))
     } else {
-        stmt.not_action.is_some() && !stmt.actions.iter().any(|a| wildcard_match(a.text, INVOKE))
+        stmt.not_action.is_some() && !stmt.actions.iter().any(|a| action_matches(a.text, INVOKE))
     };
     if !invokes || has_key(&stmt.condition_keys(ctx), &RESTRICTING_KEYS) {
         return;
@@ -734,7 +734,7 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
         let star = stmt
             .actions
             .iter()
-            .find(|a| super::has_wildcard(a.text) && wildcard_match(a.text, PASS_ROLE));
+            .find(|a| super::has_wildcard(a.text) && action_matches(a.text, PASS_ROLE));
         let (check, at, what) = match (explicit, star) {
             (Some(e), _) if not_resource => (Check::PASS_ROLE_WITH_NOTRESOURCE, e.node, "with `NotResource`"),
             (Some(e), _) if check_star => (Check::PASS_ROLE_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
@@ -760,7 +760,7 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
             ),
         );
     } else if let Some(not_action) = stmt.not_action {
-        if stmt.actions.iter().any(|a| wildcard_match(a.text, PASS_ROLE)) {
+        if stmt.actions.iter().any(|a| action_matches(a.text, PASS_ROLE)) {
             return;
         }
         let (check, what) = if not_resource {
@@ -808,7 +808,7 @@ fn create_service_linked_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     let star = stmt
         .actions
         .iter()
-        .find(|a| super::has_wildcard(a.text) && wildcard_match(a.text, CREATE_SLR));
+        .find(|a| super::has_wildcard(a.text) && action_matches(a.text, CREATE_SLR));
     let (check, at, what) = match (explicit, star) {
         (Some(e), _) => (Check::CREATE_SLR_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
         (None, Some(s)) => (
@@ -856,4 +856,17 @@ fn names_services_exactly(ctx: &Ctx<'_, '_>, stmt: &Stmt<'_>) -> bool {
                     }
             })
     })
+}
+
+/// Whether the action pattern `pattern` matches the action `action`
+/// (case-insensitive). A pattern whose service prefix is spelled out and
+/// differs from the action's is decided without running the matcher: the
+/// statement-level checks ask this of every item of long action lists.
+fn action_matches(pattern: &str, action: &str) -> bool {
+    if let (Some((p, _)), Some((a, _))) = (pattern.split_once(':'), action.split_once(':')) {
+        if !super::has_wildcard(p) && !p.eq_ignore_ascii_case(a) {
+            return false;
+        }
+    }
+    wildcard_match(pattern, action)
 }
