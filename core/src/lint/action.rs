@@ -6,7 +6,6 @@ use super::{variable, Check, Ctx, Target};
 use crate::catalog::{Action, Service};
 use crate::policy::wildcard::matches_ignore_case as wildcard_match;
 use crate::suggest::closest;
-use std::collections::HashMap;
 
 // An action is `service:ActionName`, case-insensitive, with `*` and `?`
 // wildcards; `*` alone is every action (IAM User Guide, "IAM JSON policy
@@ -191,19 +190,21 @@ fn not_in_catalog(ctx: &mut Ctx<'_, '_>, node: NodeId, what: String, hint: Strin
 // An action listed twice, or already matched by a wildcard of the same
 // statement, adds nothing (Access Analyzer REDUNDANT_ACTION).
 //
-// Linear in the number of items: duplicates are found by a hash map of the
-// lowercased text; an item is compared only with the patterns of its own
-// service prefix (and those with a wildcard in the prefix). A pattern of the
-// usual form `service:Literal*` covers a contiguous range of its service's
-// sorted actions, found once by binary search, so an action named exactly is
+// n·log n in the number of items: one sort of the lowercased texts puts
+// duplicates next to each other and each service prefix's items together,
+// so an item is compared only with the patterns of its own service (and
+// those with a wildcard in the prefix). A pattern of the usual form
+// `service:Literal*` covers a contiguous range of its service's sorted
+// actions, found once by binary search, so an action named exactly is
 // covered when its position in the catalog falls in the range.
 fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
-    if items.len() < 2 {
+    let n = items.len();
+    if n < 2 {
         return;
     }
     // Every item's text lowercased, in one buffer.
     let mut buffer = String::with_capacity(items.iter().map(|i| i.text.len()).sum());
-    let mut spans = Vec::with_capacity(items.len());
+    let mut spans = Vec::with_capacity(n);
     for item in items {
         let start = buffer.len();
         buffer.push_str(item.text);
@@ -216,39 +217,55 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
         .into_iter()
         .map(|span| buffer.get(span).unwrap_or_default())
         .collect();
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
-    let mut star = None;
-    // Patterns by lowercased service prefix; patterns whose prefix has a wildcard.
-    let mut by_service: HashMap<&str, Vec<usize>> = HashMap::new();
+    let prefix_of = |i: usize| lower[i].split_once(':').map_or(lower[i], |(p, _)| p);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| lower[a].cmp(lower[b]).then(a.cmp(&b)));
+    // The first item with the same text; the item's service group; each
+    // group's patterns (as a range of `patterns`).
+    let mut first_of = vec![0; n];
+    let mut group_of = vec![0; n];
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut patterns: Vec<usize> = Vec::new();
     let mut any_service = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        first.entry(lower[i]).or_insert(i);
-        let prefix = lower[i].split_once(':').map_or("", |(p, _)| p);
-        match item.resolved {
-            Resolved::All => {
-                star.get_or_insert(i);
+    let mut star = None;
+    let mut k = 0;
+    while k < n {
+        let prefix = prefix_of(order[k]);
+        let start = patterns.len();
+        let mut m = k;
+        while m < n && prefix_of(order[m]) == prefix {
+            let i = order[m];
+            first_of[i] = match m.checked_sub(1).map(|p| order[p]) {
+                Some(p) if m > k && lower[p] == lower[i] => first_of[p],
+                _ => i,
+            };
+            group_of[i] = groups.len();
+            match items[i].resolved {
+                Resolved::All => star = Some(star.map_or(i, |s: usize| s.min(i))),
+                Resolved::Pattern if super::has_wildcard(prefix) => any_service.push(i),
+                Resolved::Pattern => patterns.push(i),
+                Resolved::One(..) | Resolved::Unknown => {}
             }
-            Resolved::Pattern if super::has_wildcard(prefix) => any_service.push(i),
-            Resolved::Pattern => by_service.entry(prefix).or_default().push(i),
-            Resolved::One(..) | Resolved::Unknown => {}
+            m += 1;
         }
+        groups.push(start..patterns.len());
+        k = m;
     }
     // For `service:Literal*` patterns: the range of the service's actions
     // they match (computed when first needed).
-    let mut ranges: HashMap<usize, Option<std::ops::Range<usize>>> =
-        HashMap::with_capacity(by_service.len() * 2);
+    let mut ranges: Vec<Option<Option<std::ops::Range<usize>>>> = vec![None; n];
     for (j, b) in items.iter().enumerate() {
         if matches!(b.resolved, Resolved::Unknown) {
             continue;
         }
-        let why = if first.get(lower[j]).is_some_and(|&i| i < j) {
+        let why = if first_of[j] < j {
             Some("is listed twice".to_owned())
         } else {
-            let prefix = lower[j].split_once(':').map_or("", |(p, _)| p);
-            let candidates = by_service
-                .get(prefix)
-                .into_iter()
-                .flatten()
+            let own = groups.get(group_of[j]).cloned().unwrap_or_default();
+            let candidates = patterns
+                .get(own)
+                .unwrap_or_default()
+                .iter()
                 .chain(&any_service)
                 .copied()
                 .filter(|&i| i != j && lower[i] != lower[j]);
@@ -257,9 +274,7 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
                     let position = action_position(service, action);
                     candidates
                         .filter(|&i| {
-                            let range = ranges
-                                .entry(i)
-                                .or_insert_with(|| literal_range(ctx, items[i].text));
+                            let range = ranges[i].get_or_insert_with(|| literal_range(ctx, items[i].text));
                             match (range, position) {
                                 (Some(range), Some(position)) => range.contains(&position),
                                 _ => wildcard_match(items[i].text, b.text),
