@@ -60,7 +60,7 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
 // ARNs deliberately scopes the actions that do support them.
 //
 // A warning, not an error: the rule is the Service Authorization Reference's
-// table alone, and AWS's own deployed managed policies break it (about one
+// table alone, and AWS's own deployed managed policies break it (more than one
 // in ten of the 2026-08 corpus, e.g. `logs:DescribeLogGroups` on log-group
 // ARNs), either because the table lags what the service authorizes or
 // because the statement is harmlessly inert. Known exception: an ARN naming
