@@ -200,40 +200,45 @@ fn redundant_statements(ctx: &mut Ctx<'_, '_>, statements: &[NodeId]) {
     }
 }
 
-/// A hash of a value that equal values (by [`same_value`]) share: object
-/// members are combined in an order-independent way.
+/// A hash of a value that equal values (by [`same_value`]) share: one
+/// hasher over the whole tree, object members in the order of their keys
+/// (`same_value` ignores member order).
 fn structural_hash(doc: &Document<'_>, id: NodeId, ignore_sid: bool) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let node = doc.node(id);
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    match &node.value {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hash_value(doc, id, ignore_sid, &mut hasher);
+    hasher.finish()
+}
+
+fn hash_value(doc: &Document<'_>, id: NodeId, ignore_sid: bool, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match &doc.node(id).value {
         JsonValue::Object(members) => {
-            0u8.hash(&mut h);
-            let mut sum = 0u64;
-            for m in members.clone() {
-                let key = doc.node(m).key.as_deref();
-                if ignore_sid && key == Some("Sid") {
-                    continue;
-                }
-                let mut mh = std::collections::hash_map::DefaultHasher::new();
-                key.hash(&mut mh);
-                structural_hash(doc, m, false).hash(&mut mh);
-                sum = sum.wrapping_add(mh.finish());
+            let mut sorted: Vec<(&str, NodeId)> = members
+                .clone()
+                .filter_map(|m| {
+                    let key = doc.node(m).key.as_deref().unwrap_or_default();
+                    (!(ignore_sid && key == "Sid")).then_some((key, m))
+                })
+                .collect();
+            sorted.sort_unstable();
+            (0u8, sorted.len()).hash(h);
+            for (key, m) in sorted {
+                key.hash(h);
+                hash_value(doc, m, false, h);
             }
-            sum.hash(&mut h);
         }
         JsonValue::Array(items) => {
-            1u8.hash(&mut h);
+            (1u8, items.len()).hash(h);
             for i in items.clone() {
-                structural_hash(doc, i, false).hash(&mut h);
+                hash_value(doc, i, false, h);
             }
         }
-        JsonValue::String(text) => (2u8, text.as_ref()).hash(&mut h),
-        JsonValue::Number(text) => (3u8, *text).hash(&mut h),
-        JsonValue::Bool(b) => (4u8, *b).hash(&mut h),
-        JsonValue::Null => 5u8.hash(&mut h),
+        JsonValue::String(text) => (2u8, text.as_ref()).hash(h),
+        JsonValue::Number(text) => (3u8, *text).hash(h),
+        JsonValue::Bool(b) => (4u8, *b).hash(h),
+        JsonValue::Null => 5u8.hash(h),
     }
-    h.finish()
 }
 
 fn same_value(doc: &Document<'_>, a: NodeId, b: NodeId, ignore_sid: bool) -> bool {
