@@ -66,11 +66,7 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
 // because the statement is harmlessly inert. Known exception: an ARN naming
 // every resource of its service (`arn:aws:s3:::*`) counts as `"*"`.
 fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId, list: &[(NodeId, &str)]) {
-    if list.is_empty()
-        || list
-            .iter()
-            .any(|&(_, r)| r.starts_with('*') || r.contains("${") || every_resource_of_service(r))
-    {
+    if list.is_empty() {
         return;
     }
     let unscoped: Vec<&str> = stmt
@@ -88,7 +84,12 @@ fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId
         matches!(item.resolved, Resolved::One(s, a) if s.resource_types_of(a).next().is_some())
             || matches!(item.resolved, Resolved::Pattern)
     });
-    if unscoped.is_empty() || !scoped {
+    if unscoped.is_empty()
+        || !scoped
+        || list
+            .iter()
+            .any(|&(_, r)| r.starts_with('*') || r.contains("${") || every_resource_of_service(r))
+    {
         return;
     }
     let names: Vec<String> = unscoped.iter().take(4).map(|n| format!("`{n}`")).collect();
