@@ -29,6 +29,9 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             if prefix {
                 return Some((edit_distance(&word_n, &candidate_n), candidate));
             }
+            if bag_distance(&word_n, &candidate_n) > limit {
+                return None;
+            }
             distance_within(&word_n, &candidate_n, limit).map(|distance| (distance, candidate))
         })
         .min_by_key(|&(distance, _)| distance)
@@ -50,6 +53,27 @@ fn normal_byte(b: u8) -> u8 {
     } else {
         b.to_ascii_lowercase()
     }
+}
+
+/// A lower bound of [`edit_distance`]: the larger of the numbers of bytes
+/// of each word that the other lacks (counted as multisets). Each edit
+/// changes each count by at most one, and a transposition changes neither.
+fn bag_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut counts = [0i32; 256];
+    for &x in a {
+        counts[usize::from(x)] += 1;
+    }
+    for &y in b {
+        counts[usize::from(y)] -= 1;
+    }
+    let (surplus, deficit) = counts.iter().fold((0usize, 0usize), |(s, d), &c| {
+        if c > 0 {
+            (s + c.unsigned_abs() as usize, d)
+        } else {
+            (s, d + c.unsigned_abs() as usize)
+        }
+    });
+    surplus.max(deficit)
 }
 
 /// [`edit_distance`] if it is at most `limit`, computed in three rolling
@@ -148,6 +172,7 @@ mod tests {
                     let full = edit_distance(a.as_bytes(), b.as_bytes());
                     let bounded = distance_within(a.as_bytes(), b.as_bytes(), limit);
                     assert_eq!(bounded, (full <= limit).then_some(full), "{a} {b} {limit}");
+                    assert!(bag_distance(a.as_bytes(), b.as_bytes()) <= full, "{a} {b}");
                 }
             }
         }

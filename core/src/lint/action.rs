@@ -277,14 +277,14 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
                             let range = ranges[i].get_or_insert_with(|| literal_range(ctx, items[i].text));
                             match (range, position) {
                                 (Some(range), Some(position)) => range.contains(&position),
-                                _ => wildcard_match(items[i].text, b.text),
+                                _ => covers(items[i].text, lower[i], b.text, lower[j]),
                             }
                         })
                         .min()
                         .or(star)
                 }
                 Resolved::Pattern => candidates
-                    .filter(|&i| wildcard_match(items[i].text, b.text))
+                    .filter(|&i| covers(items[i].text, lower[i], b.text, lower[j]))
                     .min()
                     .or(star),
                 Resolved::All | Resolved::Unknown => None,
@@ -300,6 +300,16 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
                 format!("action `{}` {why}; remove it", b.text),
             );
         }
+    }
+}
+
+/// Whether the action pattern `pattern` matches `text` taken literally
+/// (both also given lowercased). A pattern that is a literal and one final
+/// `*` matches exactly the texts it is a prefix of.
+fn covers(pattern: &str, pattern_lower: &str, text: &str, text_lower: &str) -> bool {
+    match pattern_lower.strip_suffix('*') {
+        Some(head) if !super::has_wildcard(head) => text_lower.starts_with(head),
+        _ => wildcard_match(pattern, text),
     }
 }
 
