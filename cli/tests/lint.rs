@@ -74,8 +74,8 @@ fn codes(findings: &[Value]) -> Vec<&str> {
 
 #[test]
 fn json_findings_have_the_pinned_shape() {
-    let path = fixture("bad/invalid_action.json");
-    let findings = json_findings(&run(&["lint", "--format", "json", &path]));
+    let path = fixture("bad/action_not_in_catalog.json");
+    let findings = json_findings(&run(&["lint", "--format", "json", "--fail-on", "warning", &path]));
     assert_eq!(findings.len(), 1);
     let f = findings[0].as_object().expect("an object");
     let keys: Vec<&str> = f.keys().map(String::as_str).collect();
@@ -85,8 +85,8 @@ fn json_findings_have_the_pinned_shape() {
     keys_sorted.sort_unstable();
     assert_eq!(keys_sorted, want);
     assert_eq!(f["file"], path.as_str());
-    assert_eq!(f["code"], "INVALID_ACTION");
-    assert_eq!(f["severity"], "error");
+    assert_eq!(f["code"], "ACTION_NOT_IN_CATALOG");
+    assert_eq!(f["severity"], "warning");
     assert_eq!(f["pointer"], "/Statement/0/Action");
     assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(6), Some(17)));
     assert!(f["message"]
@@ -109,12 +109,14 @@ fn json_findings_have_the_pinned_shape() {
 
 #[test]
 fn text_output_is_rustc_like_without_colour_when_piped() {
-    let path = fixture("bad/invalid_action.json");
-    let output = run(&["lint", &path]);
+    let path = fixture("bad/action_not_in_catalog.json");
+    let output = run(&["lint", "--fail-on", "warning", &path]);
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     assert!(
-        text.starts_with("error[INVALID_ACTION]: action `secretsmanager:GetSecretValu` does not exist"),
+        text.starts_with(
+            "warning[ACTION_NOT_IN_CATALOG]: action `secretsmanager:GetSecretValu` is not in the catalog"
+        ),
         "{text}"
     );
     assert!(text.contains(&format!("--> {path}:6:17")), "{text}");
@@ -134,7 +136,7 @@ fn text_output_is_rustc_like_without_colour_when_piped() {
         !text.contains('\u{1b}'),
         "no colour when stdout is not a terminal"
     );
-    assert!(text.trim_end().ends_with("1 error in 1 of 1 file"), "{text}");
+    assert!(text.trim_end().ends_with("1 warning in 1 of 1 file"), "{text}");
 }
 
 #[test]

@@ -97,7 +97,7 @@ fn findings_point_into_the_yaml_template() {
     let at = |needle| position_of(&path, needle);
     let expected = [
         (
-            "INVALID_ACTION",
+            "ACTION_NOT_IN_CATALOG",
             format!("{role}/0/Action"),
             at("secretsmanager:GetSecretValu"),
         ),
@@ -215,7 +215,7 @@ fn the_generated_cloudformation_template_lints_clean_at_warning() {
         let output = run(&["lint", "--format", "json", path]);
         let found = located(&findings(&output));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, "INVALID_ACTION");
+        assert_eq!(found[0].0, "ACTION_NOT_IN_CATALOG");
         assert!(
             found[0].1.starts_with(
                 "/Resources/RotationFunctionExecutionRole/Properties/Policies/0/PolicyDocument/Statement/"
@@ -229,7 +229,8 @@ fn the_generated_cloudformation_template_lints_clean_at_warning() {
 #[test]
 fn terraform_plans_and_json_configurations_are_linted() {
     let plan = template("terraform-plan.json");
-    let output = run(&["lint", "--format", "json", &plan]);
+    // A misspelt action is a warning (ACTION_NOT_IN_CATALOG, see the README).
+    let output = run(&["lint", "--format", "json", "--fail-on", "warning", &plan]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let found = located(&findings(&output));
     let codes: Vec<(&str, &str)> = found.iter().map(|(c, p, ..)| (c.as_str(), p.as_str())).collect();
@@ -237,7 +238,7 @@ fn terraform_plans_and_json_configurations_are_linted() {
         codes,
         [
             (
-                "INVALID_ACTION",
+                "ACTION_NOT_IN_CATALOG",
                 "/planned_values/root_module/resources/0/values/inline_policy/0/policy"
             ),
             (
@@ -285,14 +286,14 @@ fn terraform_plans_and_json_configurations_are_linted() {
     let _ = std::fs::remove_dir_all(dir);
 
     let config = template("rotation.tf.json");
-    let output = run(&["lint", "--format", "json", &config]);
+    let output = run(&["lint", "--format", "json", "--fail-on", "warning", &config]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let found = located(&findings(&output));
     // `source_account` is set: no confused-deputy finding; the interpolated
     // secret ARN is Terraform's, not an unresolved placeholder.
     assert_eq!(
         found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
-        ["INVALID_ACTION"]
+        ["ACTION_NOT_IN_CATALOG"]
     );
     assert_eq!(found[0].1, "/resource/aws_iam_role_policy/rotation/policy");
     assert_eq!(
@@ -376,7 +377,7 @@ fn a_directory_is_walked_honouring_gitignore_with_one_summary_line() {
     std::fs::create_dir_all(dir.join("ignored")).expect("dir");
     std::fs::write(dir.join("ignored/bad.json"), BAD_POLICY).expect("write");
     let root = dir.to_str().expect("UTF-8");
-    let output = run(&["lint", "--format", "json", root]);
+    let output = run(&["lint", "--format", "json", "--fail-on", "warning", root]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let found = findings(&output);
     let files: Vec<&str> = found.iter().map(|f| f["file"].as_str().expect("file")).collect();
@@ -417,7 +418,7 @@ fn bad_input_in_a_walk_is_reported_with_its_path_and_the_rest_is_linted() {
     )
     .expect("write");
     let root = dir.to_str().expect("UTF-8");
-    let output = run(&["lint", "--format", "json", root]);
+    let output = run(&["lint", "--format", "json", "--fail-on", "warning", root]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     // Both readable files were linted.
     let found = findings(&output);

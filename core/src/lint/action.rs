@@ -3,7 +3,7 @@
 use super::reader::{JsonValue, NodeId};
 use super::stmt::{Item, Resolved, Stmt};
 use super::{variable, Check, Ctx, Target};
-use crate::catalog::{ActionPatterns as _, ServiceActionPatterns as _};
+use crate::catalog::{Action, ActionPatterns as _, Service, ServiceActionPatterns as _};
 use crate::policy::wildcard::matches_ignore_case as wildcard_match;
 use crate::suggest::closest;
 
@@ -36,6 +36,35 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
     stmt.actions = items;
 }
 
+/// Whether `prefix` has the shape of a service prefix: ASCII letters, digits
+/// and `-` (every prefix of the Service Authorization Reference does; actions
+/// compare case-insensitively), wildcards allowed.
+fn service_prefix_shape(prefix: &str) -> bool {
+    prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'*' | b'?'))
+}
+
+/// Whether `name` has the shape of an action name: ASCII letters, digits and
+/// `-`, wildcards allowed.
+fn action_name_shape(name: &str) -> bool {
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'*' | b'?'))
+}
+
+// Severity of names the catalog lacks. The catalog is a snapshot of the
+// Service Authorization Reference (`catalog::DATE`); AWS adds services and
+// actions every week, and IAM accepts action names it does not check
+// (Access Analyzer's reference lists AWS managed policies that carry
+// invalid actions: "Invalid actions do not affect the permissions granted
+// by the policy"). A name the catalog lacks is therefore either misspelled
+// or newer than the catalog, and the linter cannot tell which: it reports
+// `ACTION_NOT_IN_CATALOG`, a warning that names the catalog's date, instead
+// of Access Analyzer's `INVALID_ACTION` (an error that asserts the action
+// does not exist, which a fresh AWS policy would then wrongly get).
+// `INVALID_ACTION` and `INVALID_SERVICE_IN_ACTION` are kept for what no
+// catalog date changes: text that is not `service:Name`, or characters no
+// service prefix or action name has.
 fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static str) -> Resolved {
     if text.contains("${") {
         variable::scan(ctx, node, text, variable::Place::Unsupported(element));
@@ -55,6 +84,26 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         );
         return Resolved::Unknown;
     };
+    if !service_prefix_shape(prefix) {
+        ctx.emit(
+            Check::INVALID_SERVICE_IN_ACTION,
+            Target::Value(node),
+            format!(
+                "`{prefix}` in action `{text}` is not a service prefix: prefixes have only letters, digits and `-`"
+            ),
+        );
+        return Resolved::Unknown;
+    }
+    if !action_name_shape(name) {
+        ctx.emit(
+            Check::INVALID_ACTION,
+            Target::Value(node),
+            format!(
+                "`{name}` in `{text}` is not an action name: action names have only letters, digits and `-`"
+            ),
+        );
+        return Resolved::Unknown;
+    }
     if super::has_wildcard(prefix) {
         ctx.emit(
             Check::WILDCARD_IN_SERVICE_NAME,
@@ -62,32 +111,45 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
             format!("`{text}` has a wildcard in the service prefix, which can match services you did not mean; spell the service out"),
         );
         if ctx.catalog.actions_matching(text).is_empty() {
-            ctx.emit(
-                Check::INVALID_ACTION,
-                Target::Value(node),
-                format!("`{text}` matches no action of any service"),
+            not_in_catalog(
+                ctx,
+                node,
+                format!("`{text}` matches no action of the catalog"),
+                String::new(),
             );
             return Resolved::Unknown;
         }
         return Resolved::Pattern;
     }
     let Some(service) = ctx.catalog.service(prefix) else {
-        let hint = closest(prefix, ctx.catalog.services().iter().map(|s| s.prefix))
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
-        ctx.emit(
-            Check::INVALID_SERVICE_IN_ACTION,
-            Target::Value(node),
-            format!("service `{prefix}` in action `{text}` does not exist{hint}"),
+        let catalog = ctx.catalog;
+        let hint = ctx
+            .service_hints
+            .entry(prefix.to_ascii_lowercase())
+            .or_insert_with(|| {
+                closest(prefix, catalog.services().iter().map(|s| s.prefix))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default()
+            })
+            .clone();
+        not_in_catalog(
+            ctx,
+            node,
+            format!("service `{prefix}` of action `{text}` is not in the catalog"),
+            hint,
         );
         return Resolved::Unknown;
     };
     if super::has_wildcard(name) {
-        if service.actions_matching(name).next().is_none() {
-            ctx.emit(
-                Check::INVALID_ACTION,
-                Target::Value(node),
-                format!("`{text}` matches no action of service `{}`", service.prefix),
+        if service_actions_matching(service, name).next().is_none() {
+            not_in_catalog(
+                ctx,
+                node,
+                format!(
+                    "`{text}` matches no action of service `{}` in the catalog",
+                    service.prefix
+                ),
+                String::new(),
             );
             return Resolved::Unknown;
         }
@@ -99,51 +161,139 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
             let hint = closest(name, service.actions.iter().map(|a| a.name))
                 .map(|a| format!("; did you mean `{}:{a}`?", service.prefix))
                 .unwrap_or_default();
-            ctx.emit(
-                Check::INVALID_ACTION,
-                Target::Value(node),
+            not_in_catalog(
+                ctx,
+                node,
                 format!(
-                    "action `{text}` does not exist in service `{}`{hint}",
+                    "action `{text}` is not in the catalog's service `{}`",
                     service.prefix
                 ),
+                hint,
             );
             Resolved::Unknown
         }
     }
 }
 
+/// `ACTION_NOT_IN_CATALOG` with `what`, and the catalog's date.
+fn not_in_catalog(ctx: &mut Ctx<'_, '_>, node: NodeId, what: String, hint: String) {
+    ctx.emit(
+        Check::ACTION_NOT_IN_CATALOG,
+        Target::Value(node),
+        format!(
+            "{what}: misspelled, or newer than the catalog (AWS's Service Authorization Reference as of {}){hint}",
+            crate::catalog::DATE
+        ),
+    );
+}
+
 // An action listed twice, or already matched by a wildcard of the same
 // statement, adds nothing (Access Analyzer REDUNDANT_ACTION).
+//
+// n·log n in the number of items: one sort of the lowercased texts puts
+// duplicates next to each other and each service prefix's items together,
+// so an item is compared only with the patterns of its own service (and
+// those with a wildcard in the prefix). A pattern of the usual form
+// `service:Literal*` covers a contiguous range of its service's sorted
+// actions, found once by binary search, so an action named exactly is
+// covered when its position in the catalog falls in the range.
 fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
-    let any_wildcard = items.iter().any(|i| super::has_wildcard(i.text));
-    for (j, b) in items.iter().enumerate() {
-        if !any_wildcard
-            && !items
-                .get(..j)
-                .unwrap_or_default()
-                .iter()
-                .any(|a| a.text.len() == b.text.len() && a.text.eq_ignore_ascii_case(b.text))
-        {
-            continue;
+    let n = items.len();
+    if n < 2 {
+        return;
+    }
+    // Every item's text lowercased, in one buffer.
+    let mut buffer = String::with_capacity(items.iter().map(|i| i.text.len()).sum());
+    let mut spans = Vec::with_capacity(n);
+    for item in items {
+        let start = buffer.len();
+        buffer.push_str(item.text);
+        if let Some(tail) = buffer.get_mut(start..) {
+            tail.make_ascii_lowercase();
         }
+        spans.push(start..buffer.len());
+    }
+    let lower: Vec<&str> = spans
+        .into_iter()
+        .map(|span| buffer.get(span).unwrap_or_default())
+        .collect();
+    let prefix_of = |i: usize| lower[i].split_once(':').map_or(lower[i], |(p, _)| p);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| lower[a].cmp(lower[b]).then(a.cmp(&b)));
+    // The first item with the same text; the item's service group; each
+    // group's patterns (as a range of `patterns`).
+    let mut first_of = vec![0; n];
+    let mut group_of = vec![0; n];
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut patterns: Vec<usize> = Vec::new();
+    let mut any_service = Vec::new();
+    let mut star = None;
+    let mut k = 0;
+    while k < n {
+        let prefix = prefix_of(order[k]);
+        let start = patterns.len();
+        let mut m = k;
+        while m < n && prefix_of(order[m]) == prefix {
+            let i = order[m];
+            first_of[i] = match m.checked_sub(1).map(|p| order[p]) {
+                Some(p) if m > k && lower[p] == lower[i] => first_of[p],
+                _ => i,
+            };
+            group_of[i] = groups.len();
+            match items[i].resolved {
+                Resolved::All => star = Some(star.map_or(i, |s: usize| s.min(i))),
+                Resolved::Pattern if super::has_wildcard(prefix) => any_service.push(i),
+                Resolved::Pattern => patterns.push(i),
+                Resolved::One(..) | Resolved::Unknown => {}
+            }
+            m += 1;
+        }
+        groups.push(start..patterns.len());
+        k = m;
+    }
+    // For `service:Literal*` patterns: the range of the service's actions
+    // they match (computed when first needed).
+    let mut ranges: Vec<Option<Option<std::ops::Range<usize>>>> = vec![None; n];
+    for (j, b) in items.iter().enumerate() {
         if matches!(b.resolved, Resolved::Unknown) {
             continue;
         }
-        let cover = items.iter().enumerate().find(|&(i, a)| {
-            i != j
-                && !matches!(a.resolved, Resolved::Unknown)
-                && if a.text.eq_ignore_ascii_case(b.text) {
-                    i < j
-                } else {
-                    super::has_wildcard(a.text) && wildcard_match(a.text, b.text)
+        let why = if first_of[j] < j {
+            Some("is listed twice".to_owned())
+        } else {
+            let own = groups.get(group_of[j]).cloned().unwrap_or_default();
+            let candidates = patterns
+                .get(own)
+                .unwrap_or_default()
+                .iter()
+                .chain(&any_service)
+                .copied()
+                .filter(|&i| i != j && lower[i] != lower[j]);
+            let cover = match b.resolved {
+                Resolved::One(service, action) => {
+                    let position = action_position(service, action);
+                    candidates
+                        .filter(|&i| {
+                            let range = ranges[i].get_or_insert_with(|| literal_range(ctx, items[i].text));
+                            match (range, position) {
+                                (Some(range), Some(position)) => range.contains(&position),
+                                _ => covers(items[i].text, lower[i], b.text, lower[j]),
+                            }
+                        })
+                        .min()
+                        .or(star)
                 }
-        });
-        if let Some((_, a)) = cover {
-            let why = if a.text.eq_ignore_ascii_case(b.text) {
-                "is listed twice".to_owned()
-            } else {
-                format!("is already covered by `{}`", a.text)
+                Resolved::Pattern => candidates
+                    .filter(|&i| covers(items[i].text, lower[i], b.text, lower[j]))
+                    .min()
+                    .or(star),
+                Resolved::All | Resolved::Unknown => None,
             };
+            cover
+                .filter(|&i| i != j)
+                .map(|i| format!("is already covered by `{}`", items[i].text))
+        };
+        if let Some(why) = why {
             ctx.emit(
                 Check::REDUNDANT_ACTION,
                 Target::Value(b.node),
@@ -151,4 +301,82 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
             );
         }
     }
+}
+
+/// Whether the action pattern `pattern` matches `text` taken literally
+/// (both also given lowercased). A pattern that is a literal and one final
+/// `*` matches exactly the texts it is a prefix of.
+fn covers(pattern: &str, pattern_lower: &str, text: &str, text_lower: &str) -> bool {
+    match pattern_lower.strip_suffix('*') {
+        Some(head) if !super::has_wildcard(head) => text_lower.starts_with(head),
+        _ => wildcard_match(pattern, text),
+    }
+}
+
+/// The position of `action` in its service's action list.
+fn action_position(service: &Service, action: &Action) -> Option<usize> {
+    let size = std::mem::size_of::<Action>();
+    let start = service.actions.as_ptr() as usize;
+    let offset = (std::ptr::from_ref(action) as usize).checked_sub(start)?;
+    let index = offset / size;
+    (offset % size == 0 && index < service.actions.len()).then_some(index)
+}
+
+/// For a pattern `service:Literal*` (no other wildcard): the positions of
+/// the service's actions it matches.
+fn literal_range(ctx: &Ctx<'_, '_>, pattern: &str) -> Option<std::ops::Range<usize>> {
+    let (prefix, name) = pattern.split_once(':')?;
+    let literal = name.strip_suffix('*').filter(|l| !super::has_wildcard(l))?;
+    if super::has_wildcard(prefix) {
+        return None;
+    }
+    let service = ctx.catalog.service(prefix)?;
+    let actions = service.actions;
+    let start = actions.partition_point(|a| cmp_lowercase(a.name, literal).is_lt());
+    let len = actions
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|a| {
+            a.name
+                .get(..literal.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(literal))
+        })
+        .count();
+    Some(start..start + len)
+}
+
+/// The actions of `service` whose names match the name pattern `name`. A
+/// pattern that is a literal followed by one `*` (`Describe*`, the usual
+/// form) is a range of the service's actions, which are sorted by lowercased
+/// name: found by binary search instead of matching every action.
+fn service_actions_matching<'s>(
+    service: &'s Service,
+    name: &'s str,
+) -> Box<dyn Iterator<Item = &'s Action> + 's> {
+    match name.strip_suffix('*').filter(|l| !super::has_wildcard(l)) {
+        Some(literal) => {
+            let actions = service.actions;
+            let start = actions.partition_point(|a| cmp_lowercase(a.name, literal).is_lt());
+            Box::new(
+                actions
+                    .get(start..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(move |a| {
+                        a.name
+                            .get(..literal.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(literal))
+                    }),
+            )
+        }
+        None => Box::new(service.actions_matching(name)),
+    }
+}
+
+/// The order of the catalog's action lists: ASCII-lowercased bytes.
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }

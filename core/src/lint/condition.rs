@@ -1,7 +1,7 @@
 //! `Condition`: operators, keys, values and their types.
 
 use super::reader::{JsonValue, NodeId};
-use super::stmt::{list_names, Stmt};
+use super::stmt::{list_names, Resolved, Stmt};
 use super::{variable, Check, Ctx, Kind, Target};
 use crate::catalog::{ConditionKey, KeyType};
 use crate::policy::condition::{Family, Operator, SetQualifier, Truth};
@@ -137,9 +137,15 @@ fn operator_rules(ctx: &mut Ctx<'_, '_>, block: NodeId, name: &str, op: Operator
 }
 
 /// Resolves a condition key: global `aws:` keys from the hand-kept list,
-/// others from the service's keys. Reports unknown keys.
+/// others from the key table of the service that lists them
+/// ([`crate::catalog::Catalog::key_service`]: identity providers' keys under
+/// `sts`, `catalog:ChangeType` under `aws-marketplace`). A key or service
+/// the catalog lacks may be newer than the catalog, like an action (see
+/// `action::resolve`): `CONDITION_KEY_NOT_IN_CATALOG` and
+/// `SERVICE_NOT_IN_CATALOG` are warnings that name the catalog's date;
+/// `INVALID_SERVICE` is for a prefix with characters no prefix has.
 fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(ConditionKey, Positions)> {
-    let Some((prefix, rest)) = key
+    let Some((prefix, _)) = key
         .split_once(':')
         .filter(|(p, r)| !p.is_empty() && !r.is_empty())
     else {
@@ -150,10 +156,10 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(Condition
         );
         return None;
     };
-    let _ = rest;
     let catalog = ctx.catalog;
+    let date = crate::catalog::DATE;
     if prefix.eq_ignore_ascii_case("aws") {
-        match catalog.global_key(key) {
+        return match catalog.global_key(key) {
             Some(found) => {
                 if found.deprecated {
                     ctx.emit(
@@ -169,52 +175,85 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(Condition
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 ctx.emit(
-                    Check::INVALID_GLOBAL_CONDITION_KEY,
-                    Target::Key(k),
-                    format!("global condition key `{key}` does not exist{hint}"),
-                );
-                None
-            }
-        }
-    } else {
-        let Some(service) = catalog.service(prefix) else {
-            ctx.emit(
-                Check::INVALID_SERVICE,
-                Target::Key(k),
-                format!("service `{prefix}` of condition key `{key}` does not exist"),
-            );
-            return None;
-        };
-        let mut positions = Positions {
-            service: Some(service),
-            ..Positions::default()
-        };
-        for p in service.condition_key_positions(key) {
-            if let Some(slot) = positions.at.get_mut(positions.len) {
-                *slot = p;
-                positions.len += 1;
-            }
-        }
-        let first = positions.at.get(..positions.len).unwrap_or_default().first();
-        match first.and_then(|&p| service.condition_keys.get(p)) {
-            Some(found) => Some((*found, positions)),
-            None => {
-                let hint = closest(key, service.condition_keys.iter().map(|c| c.name))
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                ctx.emit(
-                    Check::INVALID_SERVICE_CONDITION_KEY,
+                    Check::CONDITION_KEY_NOT_IN_CATALOG,
                     Target::Key(k),
                     format!(
-                        "condition key `{key}` does not exist in service `{}`{hint}",
-                        service.prefix
+                        "global condition key `{key}` is not in the catalog's list of global keys: \
+                         misspelled, or newer than the list (of {date}){hint}"
                     ),
                 );
                 None
             }
+        };
+    }
+    // Condition-key prefixes are service prefixes or identity-provider host
+    // names (`accounts.google.com:aud`): letters, digits, `-` and `.`.
+    if !prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
+    {
+        ctx.emit(
+            Check::INVALID_SERVICE,
+            Target::Key(k),
+            format!("`{prefix}` in condition key `{key}` is not a service prefix: prefixes have only letters, digits and `-`"),
+        );
+        return None;
+    }
+    let Some(service) = catalog.key_service(key) else {
+        ctx.emit(
+            Check::SERVICE_NOT_IN_CATALOG,
+            Target::Key(k),
+            format!(
+                "service `{prefix}` of condition key `{key}` is not in the catalog: misspelled, or newer \
+                 than the catalog (AWS's Service Authorization Reference as of {date})"
+            ),
+        );
+        return None;
+    };
+    let mut positions = Positions {
+        service: Some(service),
+        ..Positions::default()
+    };
+    for p in service.condition_key_positions(key) {
+        if let Some(slot) = positions.at.get_mut(positions.len) {
+            *slot = p;
+            positions.len += 1;
+        }
+    }
+    let first = positions.at.get(..positions.len).unwrap_or_default().first();
+    match first.and_then(|&p| service.condition_keys.get(p)) {
+        Some(found) => Some((*found, positions)),
+        None => {
+            let hint = closest(key, service.condition_keys.iter().map(|c| c.name))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            ctx.emit(
+                Check::CONDITION_KEY_NOT_IN_CATALOG,
+                Target::Key(k),
+                format!(
+                    "condition key `{key}` is not in the catalog's service `{}`: misspelled, or newer \
+                     than the catalog (AWS's Service Authorization Reference as of {date}){hint}",
+                    service.prefix
+                ),
+            );
+            None
         }
     }
 }
+
+/// The cross-service keys of the role session (IAM User Guide, "AWS global
+/// condition context keys", "Properties of the role session").
+const CROSS_SERVICE_KEYS: [&str; 9] = [
+    "ec2:RoleDelivery",
+    "ec2:SourceInstanceArn",
+    "glue:RoleAssumedBy",
+    "glue:CredentialIssuingService",
+    "codebuild:BuildArn",
+    "codebuild:ProjectArn",
+    "lambda:SourceFunctionArn",
+    "ssm:SourceInstanceArn",
+    "identitystore:UserId",
+];
 
 /// Where a service key sits in its service's key list (a key name can match
 /// more than one pattern; four is plenty).
@@ -232,6 +271,7 @@ fn check_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, op_na
         return;
     };
     key_type_rules(ctx, k, key, op_name, op, &known);
+    value_rules(ctx, k, key, op, &known);
     if values > 0 {
         service_request_key(ctx, stmt, k, key, op_name, op, &known);
         // For an action whose requests never carry the key, the condition is
@@ -301,6 +341,23 @@ fn key_type_rules(
                 ),
             );
         }
+        // AWS recommends ARN operators for ARN keys: "Update the StringLike
+        // operator to the ArnLike operator in your Condition element whenever
+        // the specified key is used" (Access Analyzer
+        // STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS). `StringEquals` on an
+        // ARN key compares as ARN equality would, so only the `Like`
+        // operators are flagged, as the check's name says.
+        if known.key_type == KeyType::Arn && op.family == Family::String && op.like {
+            let allowed = op_name.replacen("String", "Arn", 1);
+            ctx.emit(
+                Check::STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS,
+                Target::Key(k),
+                format!(
+                    "`{key}` is an ARN key: use `{allowed}` instead of `{op_name}`, which matches the ARN \
+                     as one string instead of field by field"
+                ),
+            );
+        }
         if known.multivalued && op.qualifier.is_none() {
             ctx.emit(
                 Check::MISSING_QUALIFIER,
@@ -362,14 +419,38 @@ fn service_request_key(
 // A service condition key applies only to the actions the Service
 // Authorization Reference lists it for; for other actions the condition is
 // not evaluated as intended (Access Analyzer UNSUPPORTED_ACTION_FOR_CONDITION_KEY).
-// Global `aws:` keys are left out: they apply to every request.
+// Global `aws:` keys are left out: they apply to every request. Actions
+// named with wildcards are left out too, as Access Analyzer does: "If the
+// Action element has actions with wildcards, IAM Access Analyzer doesn't
+// evaluate those actions for this error" (IAM User Guide, "IAM policy
+// validation check reference").
+//
+// Cross-service keys are left out like global ones: the role-session
+// properties `ec2:SourceInstanceArn`, `glue:RoleAssumedBy`,
+// `lambda:SourceFunctionArn`, ... are in the request context of every call
+// made with the session's credentials, whatever the action ("Cross-service
+// condition keys are a type of global condition key that include a prefix
+// matching the name of the service, such as ec2: or lambda:, but are
+// available across other services"; IAM User Guide, "AWS global condition
+// context keys", properties of the role session).
 fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, positions: &Positions) {
     let Some(key_service) = positions.service else {
         return; // a global key
     };
-    let Some(actions) = stmt.expanded_actions(ctx) else {
+    if CROSS_SERVICE_KEYS.iter().any(|c| c.eq_ignore_ascii_case(key)) {
         return;
-    };
+    }
+    if stmt.action.is_none() {
+        return;
+    }
+    let actions: Vec<(&crate::catalog::Service, &crate::catalog::Action)> = stmt
+        .actions
+        .iter()
+        .filter_map(|item| match item.resolved {
+            Resolved::One(s, a) => Some((s, a)),
+            _ => None,
+        })
+        .collect();
     let at = positions.at.get(..positions.len).unwrap_or_default();
     let supports = |s: &crate::catalog::Service, a: &crate::catalog::Action| {
         std::ptr::eq(s, key_service) && at.iter().any(|&p| s.action_supports_key_at(a, p))
@@ -402,6 +483,141 @@ fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &
             "`{key}` does not apply to {names}; move those actions to a statement without this condition"
         ),
     );
+}
+
+/// The string values of condition key `k`, with their nodes.
+fn string_values<'d>(ctx: &Ctx<'d, '_>, k: NodeId) -> Vec<(NodeId, &'d str)> {
+    let doc = ctx.doc;
+    let ids: Vec<NodeId> = match &doc.node(k).value {
+        JsonValue::Array(r) => r.clone().collect(),
+        _ => vec![k],
+    };
+    ids.into_iter()
+        .filter_map(|v| doc.node(v).as_str().map(|s| (v, s)))
+        .collect()
+}
+
+/// Rules on the values of particular keys.
+fn value_rules(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op: Operator, known: &ConditionKey) {
+    if !matches!(op.family, Family::String | Family::Arn) {
+        return;
+    }
+    if known.key_type == KeyType::Arn && key.to_ascii_lowercase().contains("kmskey") {
+        kms_key_values(ctx, k, key, op);
+    }
+    if key.eq_ignore_ascii_case("aws:userid") && !op.negated {
+        user_id_values(ctx, k, key, op);
+    }
+}
+
+// Keys that name a KMS key by ARN (`secretsmanager:KmsKeyArn`,
+// `sagemaker:VolumeKmsKey`, ...: ARN-typed keys of the Service Authorization
+// Reference named for a KMS key) take key ARNs,
+// `arn:aws:kms:{region}:{account-id}:key/{key-id}`; an alias, a key id or an
+// alias ARN never equals the request's value (Access Analyzer
+// INVALID_KMS_KEY_VALUE: "The {{key}} condition key value must be a valid
+// KMS key ARN"). Wildcards may stand for any part where the operator takes
+// them; values with policy variables are left alone.
+fn kms_key_values(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op: Operator) {
+    for (v, text) in string_values(ctx, k) {
+        if text.contains("${") {
+            continue;
+        }
+        let wild = op.takes_wildcards();
+        let fits = |pattern: &str, field: &str| {
+            if wild {
+                crate::policy::wildcard::matches(field, pattern)
+                    || crate::policy::wildcard::matches(pattern, field)
+            } else {
+                pattern == field
+            }
+        };
+        let fields: Vec<&str> = text.splitn(6, ':').collect();
+        let ok = match fields[..] {
+            [arn, partition, service, region, account, resource] => {
+                fits("arn", arn)
+                    && !partition.is_empty()
+                    && fits("kms", service)
+                    && !region.is_empty()
+                    && !account.is_empty()
+                    && (resource.strip_prefix("key/").is_some_and(|id| !id.is_empty())
+                        || (wild && crate::policy::wildcard::matches(resource, "key/x")))
+            }
+            [only] => wild && only.bytes().all(|b| b == b'*'),
+            _ => false,
+        };
+        if !ok {
+            ctx.emit(
+                Check::INVALID_KMS_KEY_VALUE,
+                Target::Value(v),
+                format!(
+                    "`{key}` takes a KMS key ARN, `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`, not `{text}`: \
+                     an alias or key id never equals the request's value"
+                ),
+            );
+        }
+    }
+}
+
+// `aws:userid` is `UNIQUE-ID:SESSION-NAME` for a role session and the unique
+// id alone for a user; a wildcard or variable that can stand for the unique
+// id matches any principal. Access Analyzer (WILDCARD_USAGE_TOO_PERMISSIVE,
+// VARIABLE_USAGE_TOO_PERMISSIVE): "Use the wildcard on the right side of
+// colon or as the only character on the left side of a colon. For example,
+// use `AIDACKCEVSQ6C2EXAMPLE:*` or `*:*` instead of `*`" (IAM User Guide, "IAM
+// policy validation check reference"). The check's other forms (6 literal
+// characters before a wildcard, no wildcard for "sensitive" keys) name no
+// keys in AWS's text, so they are not implemented.
+fn user_id_values(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op: Operator) {
+    for (v, text) in string_values(ctx, k) {
+        // Each `${...}` as one marker character, so that the colon inside
+        // `${aws:userid}` does not split the value.
+        let masked = mask_variables(text);
+        let (left, has_colon) = match masked.split_once(':') {
+            Some((left, _)) => (left, true),
+            None => (masked.as_str(), false),
+        };
+        let variable_bad =
+            masked.contains('\u{1}') && (!has_colon || (left.contains('\u{1}') && left != "\u{1}"));
+        let wildcard = |s: &str| s.contains(['*', '?']);
+        let wildcard_bad = op.like && wildcard(&masked) && (!has_colon || (wildcard(left) && left != "*"));
+        if variable_bad {
+            ctx.emit(
+                Check::VARIABLE_USAGE_TOO_PERMISSIVE,
+                Target::Value(v),
+                format!(
+                    "`{text}`: a policy variable in `{key}` may stand only after the colon or alone before \
+                     it (`AIDACKCEVSQ6C2EXAMPLE:${{aws:username}}`), else it can match any principal"
+                ),
+            );
+        }
+        if wildcard_bad {
+            ctx.emit(
+                Check::WILDCARD_USAGE_TOO_PERMISSIVE,
+                Target::Value(v),
+                format!(
+                    "`{text}`: a wildcard in `{key}` may stand only after the colon or alone before it \
+                     (`AIDACKCEVSQ6C2EXAMPLE:*` or `*:*`), else it matches any principal"
+                ),
+            );
+        }
+    }
+}
+
+/// `text` with each `${...}` replaced by U+0001.
+fn mask_variables(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        out.push('\u{1}');
+        match rest.get(start..).and_then(|t| t.find('}')) {
+            Some(close) => rest = rest.get(start + close + 1..).unwrap_or_default(),
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Checks a key's values; returns how many scalar values it has.

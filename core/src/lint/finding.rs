@@ -84,14 +84,18 @@ checks! {
     DATA_TYPE_MISMATCH = Error;
     /// A condition block names a key twice with different capitalization.
     DUPLICATE_KEYS_WITH_DIFFERENT_CASE = Error;
-    /// An action that does not exist.
+    /// An action string that cannot name an action (not `service:Name`, or
+    /// characters no action or service prefix has).
     INVALID_ACTION = Error;
-    /// A service prefix (in an ARN or a condition key) that does not exist.
+    /// A service prefix (in an ARN or a condition key) with characters no
+    /// service prefix has.
     INVALID_SERVICE = Error;
-    /// An action's service prefix does not exist.
+    /// An action's service prefix has characters no service prefix has.
     INVALID_SERVICE_IN_ACTION = Error;
-    /// An ARN's account is not a 12-digit id.
+    /// An ARN's account is neither a 12-digit id nor `aws`.
     INVALID_ARN_ACCOUNT = Error;
+    /// An ARN without the account its service's resource types all have.
+    MISSING_ARN_ACCOUNT = Error;
     /// A resource does not start with `arn:`.
     INVALID_ARN_PREFIX = Error;
     /// An ARN's region is not a region of its partition.
@@ -118,10 +122,8 @@ checks! {
     INVALID_CONDITION_MULTIPLE_BOOLEAN = Error;
     /// A condition operator that does not exist.
     INVALID_CONDITION_OPERATOR = Error;
-    /// An `aws:` key that does not exist.
-    INVALID_GLOBAL_CONDITION_KEY = Error;
-    /// A service key that the service does not define.
-    INVALID_SERVICE_CONDITION_KEY = Error;
+    /// A KMS-key condition key (`secretsmanager:KmsKeyArn`) whose value is not a key ARN.
+    INVALID_KMS_KEY_VALUE = Error;
     /// Actions of the statement do not support a condition key.
     UNSUPPORTED_ACTION_FOR_CONDITION_KEY = Error;
     /// A multivalued key without `ForAllValues`/`ForAnyValue`.
@@ -170,6 +172,12 @@ checks! {
     VARIABLE_UNSUPPORTED_IN_ELEMENT = Error;
     /// A policy variable in a policy without `"Version": "2012-10-17"`.
     VARIABLE_UNSUPPORTED_IN_VERSION = Error;
+    /// A wildcard in an `aws:userid` value other than after the colon or
+    /// alone before it.
+    WILDCARD_USAGE_TOO_PERMISSIVE = Error;
+    /// A policy variable in an `aws:userid` value other than after the colon
+    /// or alone before it.
+    VARIABLE_USAGE_TOO_PERMISSIVE = Error;
     /// No `Version`.
     MISSING_VERSION = Warning;
     /// A repeated `Sid` in a resource policy.
@@ -194,6 +202,11 @@ checks! {
     POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA = Warning;
     /// A resource policy above Lambda's function-policy size quota.
     POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA = Warning;
+    /// `iam:CreateServiceLinkedRole` on `"*"` without `iam:AWSServiceName`.
+    CREATE_SLR_WITH_STAR_IN_RESOURCE = Warning;
+    /// An action wildcard covering `iam:CreateServiceLinkedRole`, on `"*"`,
+    /// without `iam:AWSServiceName`.
+    CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE = Warning;
     /// `Allow` with `NotPrincipal`.
     ALLOW_WITH_NOTPRINCIPAL = SecurityWarning;
     /// `ForAllValues` with a single-valued key.
@@ -212,6 +225,8 @@ checks! {
     PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOTACTION = SecurityWarning;
     /// A service principal allowed without `aws:SourceArn`/`aws:SourceAccount`.
     RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL = SecurityWarning;
+    /// `StringLike`/`StringNotLike` on an ARN-typed condition key.
+    STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS = SecurityWarning;
     /// `"Action": []`.
     EMPTY_ARRAY_ACTION = Suggestion;
     /// A condition key with `[]`.
@@ -243,8 +258,10 @@ checks! {
     KMS_ALIAS_AS_KEY_RESOURCE = Error;
     /// (rotation-policy) A secret ARN without the 6-character suffix or `-??????`.
     SECRET_ARN_WITHOUT_SUFFIX = Error;
-    /// (rotation-policy) A resource ARN whose type none of the statement's actions use.
-    RESOURCE_TYPE_MISMATCH = Error;
+    /// (rotation-policy) A resource ARN whose type none of the statement's
+    /// actions use, by the Service Authorization Reference's tables (a
+    /// warning: AWS's own deployed policies break this rule).
+    RESOURCE_TYPE_MISMATCH = Warning;
     /// (rotation-policy) A Lambda resource policy that lets any principal invoke.
     LAMBDA_INVOKE_OPEN_TO_ANY_PRINCIPAL = SecurityWarning;
     /// (rotation-policy) An object key that appears twice.
@@ -254,8 +271,18 @@ checks! {
     /// (rotation-policy) A `${Name}` template placeholder (CloudFormation `Fn::Sub`) left in.
     UNRESOLVED_TEMPLATE_PLACEHOLDER = Warning;
     /// (rotation-policy) An action that supports no resource type, in a statement
-    /// whose `Resource` has no `"*"`: the action is never granted.
-    ACTION_NEEDS_STAR_RESOURCE = Error;
+    /// whose `Resource` has no `"*"`, by the Service Authorization Reference's
+    /// tables (a warning: AWS's own deployed policies break this rule).
+    ACTION_NEEDS_STAR_RESOURCE = Warning;
+    /// (rotation-policy) An action, or its service, that the catalog does not
+    /// list: misspelled, or newer than the catalog ([`crate::catalog::DATE`]).
+    ACTION_NOT_IN_CATALOG = Warning;
+    /// (rotation-policy) A service prefix in an ARN or condition key that the
+    /// catalog does not list: misspelled, or newer than the catalog.
+    SERVICE_NOT_IN_CATALOG = Warning;
+    /// (rotation-policy) A condition key that the catalog (or the global-key
+    /// list) does not list: misspelled, or newer than the catalog.
+    CONDITION_KEY_NOT_IN_CATALOG = Warning;
 }
 
 impl Check {
@@ -270,6 +297,9 @@ impl Check {
         Check::UNSUPPORTED_CHARACTER,
         Check::UNRESOLVED_TEMPLATE_PLACEHOLDER,
         Check::ACTION_NEEDS_STAR_RESOURCE,
+        Check::ACTION_NOT_IN_CATALOG,
+        Check::SERVICE_NOT_IN_CATALOG,
+        Check::CONDITION_KEY_NOT_IN_CATALOG,
     ];
 
     /// The check with this code.

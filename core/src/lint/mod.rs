@@ -7,7 +7,7 @@
 //! let policy = br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
 //!     "Action": "secretsmanager:GetSecretValu", "Resource": "*"}]}"#;
 //! let findings = lint(policy, &LintOptions { policy_type: PolicyType::Identity });
-//! assert_eq!(findings[0].code(), "INVALID_ACTION");
+//! assert_eq!(findings[0].code(), "ACTION_NOT_IN_CATALOG");
 //! assert_eq!(findings[0].pointer(), "/Statement/0/Action");
 //! assert_eq!((findings[0].line(), findings[0].column()), (2, 15));
 //! ```
@@ -173,6 +173,11 @@ struct Ctx<'d, 'a> {
     /// `"Version": "2012-10-17"` (policy variables work only with it).
     version_2012: bool,
     raw: Vec<Raw>,
+    /// "Did you mean" hints for service prefixes the catalog lacks, by
+    /// lowercased prefix: a policy names an unknown service once per action
+    /// (`deepcomposer:GetModel`, `deepcomposer:ListModels`, ...), and each
+    /// hint compares the prefix with every service's.
+    service_hints: std::collections::HashMap<String, String>,
 }
 
 impl<'d, 'a> Ctx<'d, 'a> {
@@ -194,6 +199,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             kind,
             version_2012: false,
             raw: Vec::new(),
+            service_hints: std::collections::HashMap::new(),
         }
     }
 
@@ -435,10 +441,13 @@ fn allowed_char(c: char) -> bool {
 
 /// Quotas on policy size, in characters other than whitespace.
 ///
-/// Identity: 6,144 for a managed policy (IAM User Guide, "IAM and AWS STS
-/// quotas"; inline policies share 10,240 per role). Resource: 20 KB for a
-/// Lambda function policy (Lambda Developer Guide, "Lambda quotas").
-pub const IDENTITY_POLICY_QUOTA: usize = 6_144;
+/// Identity: 10,240, the largest identity quota (a role's inline policies
+/// together; IAM User Guide, "IAM and AWS STS quotas"), where Access
+/// Analyzer's `POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA` fires for a bare
+/// identity policy; a managed policy may have 6,144 (see the comment on the
+/// size check). Resource: 20 KB for a Lambda function policy (Lambda
+/// Developer Guide, "Lambda quotas").
+pub const IDENTITY_POLICY_QUOTA: usize = 10_240;
 /// See [`IDENTITY_POLICY_QUOTA`].
 pub const RESOURCE_POLICY_QUOTA: usize = 20_480;
 

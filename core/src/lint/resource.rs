@@ -2,6 +2,7 @@
 //! resource types, and the rotation-specific ARN mistakes.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::reader::{JsonValue, NodeId};
 use super::stmt::{list_names, Resolved, Stmt};
@@ -57,8 +58,15 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
 // support resource-level permissions and you must specify all resources").
 // Only actions named without wildcards are checked: `ec2:Describe*` next to
 // ARNs deliberately scopes the actions that do support them.
+//
+// A warning, not an error: the rule is the Service Authorization Reference's
+// table alone, and AWS's own deployed managed policies break it (more than one
+// in ten of the 2026-08 corpus, e.g. `logs:DescribeLogGroups` on log-group
+// ARNs), either because the table lags what the service authorizes or
+// because the statement is harmlessly inert. Known exception: an ARN naming
+// every resource of its service (`arn:aws:s3:::*`) counts as `"*"`.
 fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId, list: &[(NodeId, &str)]) {
-    if list.is_empty() || list.iter().any(|&(_, r)| r.starts_with('*') || r.contains("${")) {
+    if list.is_empty() {
         return;
     }
     let unscoped: Vec<&str> = stmt
@@ -76,7 +84,12 @@ fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId
         matches!(item.resolved, Resolved::One(s, a) if s.resource_types_of(a).next().is_some())
             || matches!(item.resolved, Resolved::Pattern)
     });
-    if unscoped.is_empty() || !scoped {
+    if unscoped.is_empty()
+        || !scoped
+        || list
+            .iter()
+            .any(|&(_, r)| r.starts_with('*') || r.contains("${") || every_resource_of_service(r))
+    {
         return;
     }
     let names: Vec<String> = unscoped.iter().take(4).map(|n| format!("`{n}`")).collect();
@@ -98,6 +111,9 @@ fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId
 
 /// The fields of an ARN that passed the syntax checks.
 struct Parts<'t> {
+    /// The ARN as matched against resource types (an AWS-shared resource's
+    /// empty account read as `aws`).
+    typed_arn: Cow<'t, str>,
     service: Option<&'static Service>,
     resource: &'t str,
     /// The first of its service's resource types the ARN fits.
@@ -154,6 +170,7 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     };
     if has_wildcard(service_name) {
         return Some(Parts {
+            typed_arn: Cow::Borrowed(arn),
             service: None,
             resource,
             typed: None,
@@ -170,20 +187,53 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         );
         return None;
     }
-    let Some(service) = ctx.catalog.service(service_name) else {
+    if !service_name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         ctx.emit(
             Check::INVALID_SERVICE,
             Target::Value(node),
-            format!("service `{service_name}` in ARN `{arn}` does not exist"),
+            format!("`{service_name}` in ARN `{arn}` is not a service namespace: namespaces have only lowercase letters, digits and `-`"),
+        );
+        return None;
+    }
+    // ARN namespaces and action prefixes differ (`arn:aws:catalog:...` is
+    // Service Catalog's, `elastic-inference` is EC2's): the types are those
+    // of every service whose ARN formats use this namespace.
+    let mut services: Vec<&'static Service> = ctx.catalog.arn_namespace_services(service_name).collect();
+    if services.is_empty() {
+        // A known service whose resource types all live in other namespaces
+        // (devops-guru's are SNS topics): no format to hold the ARN to.
+        services.extend(ctx.catalog.service(service_name));
+    }
+    let Some(&first) = services.first() else {
+        ctx.emit(
+            Check::SERVICE_NOT_IN_CATALOG,
+            Target::Value(node),
+            format!(
+                "service `{service_name}` of ARN `{arn}` is not in the catalog (AWS's Service Authorization \
+                 Reference as of {}): misspelled, or newer than the catalog",
+                crate::catalog::DATE
+            ),
         );
         return None;
     };
-    let types = service.resource_types;
+    let service = services
+        .iter()
+        .copied()
+        .find(|s| s.prefix == service_name)
+        .unwrap_or(first);
+    let types: Vec<&'static ResourceType> = services
+        .iter()
+        .flat_map(|s| s.resource_types.iter())
+        .filter(|t| t.arn_pattern.split(':').nth(2) == Some(service_name))
+        .collect();
     // Field usage over the service's formats: whether every type has a
     // region (account), and whether none has.
     let (mut region_required, mut region_forbidden) = (true, true);
     let (mut account_required, mut account_forbidden) = (true, true);
-    for t in types {
+    for t in &types {
         let mut fields = t.arn_pattern.split(':').skip(3);
         let has_region = fields.next().is_some_and(|f| !f.is_empty());
         let has_account = fields.next().is_some_and(|f| !f.is_empty());
@@ -223,6 +273,13 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     }
     if !has_wildcard(account) && !types.is_empty() {
         let digits = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        // Resources that AWS owns carry the account `aws`: AWS managed
+        // policies (`arn:aws:iam::aws:policy/IAMReadOnlyAccess`, IAM User
+        // Guide, "Managed policies and inline policies") and SageMaker's
+        // public hub (`arn:aws:sagemaker:us-east-1:aws:hub/SageMakerPublicHub`,
+        // SageMaker Developer Guide, "Remove access to the SageMaker Public
+        // models hub").
+        let aws_owned = account == "aws";
         if !account.is_empty() && account_forbidden {
             ctx.emit(
                 Check::ARN_ACCOUNT_NOT_ALLOWED,
@@ -230,7 +287,23 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
                 format!("`{service_name}` ARNs have no account; remove `{account}`"),
             );
             ok = false;
-        } else if (!account.is_empty() || account_required) && !digits && !account_forbidden {
+        } else if account.is_empty()
+            && account_required
+            && !aws_shared_without_account(service_name, resource)
+        {
+            // Access Analyzer MISSING_ARN_ACCOUNT: "Include an account ID in
+            // the resource ARN". IAM compares each ARN field, so an empty
+            // account matches no resource of a service whose ARNs all have one.
+            ctx.emit(
+                Check::MISSING_ARN_ACCOUNT,
+                Target::Value(node),
+                format!(
+                    "ARN `{arn}` has no account, but every `{service_name}` resource has one, so it matches \
+                     nothing: add the 12-digit account id (or `*`)"
+                ),
+            );
+            ok = false;
+        } else if !account.is_empty() && !digits && !aws_owned && !account_forbidden {
             ctx.emit(
                 Check::INVALID_ARN_ACCOUNT,
                 Target::Value(node),
@@ -242,7 +315,14 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     if !ok {
         return None;
     }
-    let typed = types.iter().find(|t| t.matches_arn(arn));
+    // An AWS-shared resource's empty account stands for the owner AWS.
+    let typed_arn: Cow<'_, str> = if account.is_empty() && aws_shared_without_account(service_name, resource)
+    {
+        Cow::Owned(format!("arn:{partition}:{service_name}:{region}:aws:{resource}"))
+    } else {
+        Cow::Borrowed(arn)
+    };
+    let typed = types.iter().copied().find(|t| t.matches_arn(&typed_arn));
     if typed.is_none() && !types.is_empty() {
         let shapes: Vec<String> = types
             .iter()
@@ -269,10 +349,46 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         return None;
     }
     Some(Parts {
+        typed_arn,
         service: Some(service),
         resource,
         typed,
     })
+}
+
+/// Resources that AWS owns and shares with every account carry an empty
+/// account field, though their types' formats have one: Systems Manager's
+/// public parameters (`arn:aws:ssm:REGION::parameter/aws/service/...`) and
+/// AWS-owned documents and automation runbooks
+/// (`arn:aws:ssm:REGION::document/AWS-RunShellScript`), and Resource
+/// Explorer's AWS-managed service views; AWS's own managed policies grant
+/// on these ARNs (AmazonEKSConnectorServiceRolePolicy,
+/// AWSQuickSetupDeploymentRolePolicy, CloudWatchReadOnlyAccess).
+fn aws_shared_without_account(namespace: &str, resource: &str) -> bool {
+    match namespace {
+        "ssm" => {
+            resource.starts_with("document/")
+                || resource.starts_with("automation-definition/")
+                || resource.starts_with("parameter/aws/")
+        }
+        "resource-explorer-2" => resource.starts_with("view/AWSServiceView"),
+        _ => false,
+    }
+}
+
+/// Whether the ARN (variables read as `*`) names every resource of its
+/// service: region, account and resource each `*` or empty, as in
+/// `arn:aws:s3:::*`. For an action without a resource type such an ARN is
+/// what `"*"` is: the S3 User Guide's own example grants
+/// `s3:ListAllMyBuckets` on `"Resource": "arn:aws:s3:::*"` ("User policy
+/// examples", `AllowGroupToSeeBucketListInTheConsole`).
+fn every_resource_of_service(arn: &str) -> bool {
+    let mut fields = arn.splitn(6, ':').skip(3);
+    let (Some(region), Some(account), Some(resource)) = (fields.next(), fields.next(), fields.next()) else {
+        return false;
+    };
+    let any = |f: &str| f.is_empty() || f.bytes().all(|b| b == b'*');
+    any(region) && any(account) && !resource.is_empty() && resource.bytes().all(|b| b == b'*')
 }
 
 fn rotation_checks(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &str, parts: &Parts<'_>) {
@@ -289,7 +405,7 @@ fn rotation_checks(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &s
         return;
     }
     if let Some(typed) = parts.typed {
-        resource_type_mismatch(ctx, stmt, node, arn, typed);
+        resource_type_mismatch(ctx, stmt, node, &parts.typed_arn, typed);
     }
 }
 
@@ -359,7 +475,8 @@ fn kms_alias_as_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, node: NodeId, arn: &
 // An action authorizes against the resource types the Service Authorization
 // Reference lists for it (actions with none need `"*"`); a resource ARN none
 // of the statement's actions can apply to grants nothing (IAM User Guide,
-// "Actions, resources, and condition keys for AWS services").
+// "Actions, resources, and condition keys for AWS services"). A warning for
+// the reason `action_needs_star_resource` gives; the same exception.
 fn resource_type_mismatch(
     ctx: &mut Ctx<'_, '_>,
     stmt: &Stmt<'_>,
@@ -367,10 +484,11 @@ fn resource_type_mismatch(
     arn: &str,
     typed: &'static ResourceType,
 ) {
-    if stmt
-        .actions
-        .iter()
-        .any(|a| matches!(a.resolved, Resolved::All | Resolved::Unknown))
+    if every_resource_of_service(arn)
+        || stmt
+            .actions
+            .iter()
+            .any(|a| matches!(a.resolved, Resolved::All | Resolved::Unknown))
     {
         return;
     }
@@ -414,25 +532,47 @@ fn arn_wildcard_match(pattern: &str, text: &str) -> bool {
 
 // A resource listed twice, or already matched by a wildcard ARN of the same
 // statement, adds nothing (Access Analyzer REDUNDANT_RESOURCE).
+//
+// Linear in the list (times the wildcard ARNs of the same service):
+// duplicates by a hash map; a wildcard ARN can only cover ARNs of its own
+// service field, so each ARN is compared with the wildcard ARNs of its
+// service and those with a wildcard before the service field.
 fn redundant_resources(ctx: &mut Ctx<'_, '_>, list: &[(NodeId, &str)]) {
     if list.len() < 2 {
         return;
     }
+    let service_of = |arn: &str| -> Option<String> {
+        let mut fields = arn.splitn(4, ':');
+        let (arn_field, partition, service) = (fields.next()?, fields.next()?, fields.next()?);
+        fields.next()?;
+        (!has_wildcard(arn_field) && !has_wildcard(partition) && !has_wildcard(service))
+            .then(|| service.to_owned())
+    };
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(list.len());
+    let mut by_service: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut any_service = Vec::new();
+    for (i, &(_, text)) in list.iter().enumerate() {
+        first.entry(text).or_insert(i);
+        if has_wildcard(text) {
+            match service_of(text) {
+                Some(service) => by_service.entry(service).or_default().push(i),
+                None => any_service.push(i),
+            }
+        }
+    }
     for (j, &(node, b)) in list.iter().enumerate() {
-        let cover = list.iter().enumerate().find(|&(i, &(_, a))| {
-            i != j
-                && if a == b {
-                    i < j
-                } else {
-                    has_wildcard(a) && arn_wildcard_match(a, b)
-                }
-        });
-        if let Some((_, &(_, a))) = cover {
-            let why = if a == b {
-                "is listed twice".to_owned()
-            } else {
-                format!("is already covered by `{a}`")
-            };
+        let why = if first.get(b).is_some_and(|&i| i < j) {
+            Some("is listed twice".to_owned())
+        } else {
+            let own = service_of(b).and_then(|s| by_service.get(&s));
+            own.into_iter()
+                .flatten()
+                .chain(&any_service)
+                .copied()
+                .find(|&i| i != j && list[i].1 != b && arn_wildcard_match(list[i].1, b))
+                .map(|i| format!("is already covered by `{}`", list[i].1))
+        };
+        if let Some(why) = why {
             ctx.emit(
                 Check::REDUNDANT_RESOURCE,
                 Target::Value(node),

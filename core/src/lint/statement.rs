@@ -6,6 +6,7 @@ use super::stmt::Stmt;
 use super::{action, condition, resource, variable, Check, Ctx, Kind, Target};
 use crate::policy::wildcard::matches_ignore_case as wildcard_match;
 use crate::suggest::closest;
+use std::collections::HashMap;
 
 const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
 const STATEMENT_ELEMENTS: [&str; 9] = [
@@ -178,22 +179,110 @@ fn unique_sids(ctx: &mut Ctx<'_, '_>, sids: &[(NodeId, &str)]) {
 
 // Two statements granting the same thing: the later adds nothing (Access
 // Analyzer REDUNDANT_STATEMENT). Compared structurally, `Sid` aside.
+//
+// Linear in the number of statements: a cheap shape (member count, the
+// lengths of `Effect`, `Action`, `Resource` and their negations) sorts the
+// statements into groups that equal statements share; only within a group of
+// several is each statement hashed over its whole tree ([`structural_hash`],
+// member order ignored, as `same_value` ignores it), and only statements with
+// equal hashes are compared.
 fn redundant_statements(ctx: &mut Ctx<'_, '_>, statements: &[NodeId]) {
+    if statements.len() < 2 {
+        return;
+    }
     let doc = ctx.doc;
-    for (i, &b) in statements.iter().enumerate() {
-        if let Some(&a) = statements
-            .get(..i)
-            .unwrap_or_default()
-            .iter()
-            .find(|&&a| same_value(doc, a, b, true))
-        {
-            let first = doc.pointer(a);
-            ctx.emit(
-                Check::REDUNDANT_STATEMENT,
-                Target::Value(b),
-                format!("this statement repeats the statement at `{first}`; remove one"),
-            );
+    let mut shapes: Vec<(u64, usize)> = statements
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (statement_shape(doc, s), i))
+        .collect();
+    shapes.sort_unstable();
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    for group in shapes.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let mut seen: HashMap<u64, Vec<usize>> = HashMap::with_capacity(group.len());
+        // In document order, so that the earlier statement is the one kept.
+        for &(_, i) in group {
+            let b = statements[i];
+            let bucket = seen.entry(structural_hash(doc, b, true)).or_default();
+            match bucket.iter().find(|&&a| same_value(doc, statements[a], b, true)) {
+                Some(&a) => repeats.push((i, a)),
+                None => bucket.push(i),
+            }
         }
+    }
+    repeats.sort_unstable();
+    for (i, a) in repeats {
+        let first = doc.pointer(statements[a]);
+        ctx.emit(
+            Check::REDUNDANT_STATEMENT,
+            Target::Value(statements[i]),
+            format!("this statement repeats the statement at `{first}`; remove one"),
+        );
+    }
+}
+
+/// A number that equal statements (by [`same_value`], `Sid` aside) share:
+/// the count of members other than `Sid` and, for the main elements, the
+/// length of the string or array.
+fn statement_shape(doc: &Document<'_>, id: NodeId) -> u64 {
+    let mut shape = 0u64;
+    for m in doc.children(id) {
+        let node = doc.node(m);
+        let weight: u64 = match node.key.as_deref() {
+            Some("Sid") => continue,
+            Some("Effect") => 1 << 8,
+            Some("Action" | "NotAction") => 1 << 20,
+            Some("Resource" | "NotResource") => 1 << 40,
+            _ => 0,
+        };
+        let len = match &node.value {
+            JsonValue::String(s) => s.len() as u64,
+            JsonValue::Array(r) => u64::from(r.end - r.start),
+            _ => 0,
+        };
+        shape = shape.wrapping_add(1).wrapping_add(weight.wrapping_mul(len + 1));
+    }
+    shape
+}
+
+/// A hash of a value that equal values (by [`same_value`]) share: one
+/// hasher over the whole tree, object members in the order of their keys
+/// (`same_value` ignores member order).
+fn structural_hash(doc: &Document<'_>, id: NodeId, ignore_sid: bool) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hash_value(doc, id, ignore_sid, &mut hasher);
+    hasher.finish()
+}
+
+fn hash_value(doc: &Document<'_>, id: NodeId, ignore_sid: bool, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match &doc.node(id).value {
+        JsonValue::Object(members) => {
+            let mut sorted: Vec<(&str, NodeId)> = members
+                .clone()
+                .filter_map(|m| {
+                    let key = doc.node(m).key.as_deref().unwrap_or_default();
+                    (!(ignore_sid && key == "Sid")).then_some((key, m))
+                })
+                .collect();
+            sorted.sort_unstable();
+            (0u8, sorted.len()).hash(h);
+            for (key, m) in sorted {
+                key.hash(h);
+                hash_value(doc, m, false, h);
+            }
+        }
+        JsonValue::Array(items) => {
+            (1u8, items.len()).hash(h);
+            for i in items.clone() {
+                hash_value(doc, i, false, h);
+            }
+        }
+        JsonValue::String(text) => (2u8, text.as_ref()).hash(h),
+        JsonValue::Number(text) => (3u8, *text).hash(h),
+        JsonValue::Bool(b) => (4u8, *b).hash(h),
+        JsonValue::Null => 5u8.hash(h),
     }
 }
 
@@ -225,15 +314,27 @@ fn same_value(doc: &Document<'_>, a: NodeId, b: NodeId, ignore_sid: bool) -> boo
 }
 
 // Size quotas count characters other than whitespace (IAM User Guide, "IAM
-// and AWS STS quotas"; Lambda Developer Guide, "Lambda quotas": function
-// policy 20 KB).
+// and AWS STS quotas": "IAM does not count white space when calculating the
+// size of a policy against these quotas"; Lambda Developer Guide, "Lambda
+// quotas": function policy 20 KB).
+//
+// Which identity quota: IAM's are 6,144 for a managed policy and, for inline
+// policies, an aggregate per identity of 2,048 (user), 5,120 (group) or
+// 10,240 (role). A document alone does not say which it will be, and Access
+// Analyzer's POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA, which also validates
+// a bare identity policy, fires from the largest, 10,240 (its message names
+// the quota as a parameter, "the {{policySizeQuota}} character maximum for
+// inline and managed policies"). The linter keeps Access Analyzer's code
+// where Access Analyzer fires it, so it uses 10,240 too: a warning at 6,144
+// would call every role's inline policy above that size too large, and
+// AWS's own managed policies exceed 6,144 by the hundred.
 fn policy_size(ctx: &mut Ctx<'_, '_>) {
     let doc = ctx.doc;
     let (quota, check, what) = match ctx.kind {
         Kind::Identity => (
             super::IDENTITY_POLICY_QUOTA,
             Check::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA,
-            "an identity (managed) policy",
+            "an identity policy (a role's inline policies together; a managed policy may have 6144)",
         ),
         Kind::Resource => (
             super::RESOURCE_POLICY_QUOTA,
@@ -299,6 +400,7 @@ fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) {
     resource::check(ctx, &mut stmt);
     condition::check(ctx, &stmt);
     pass_role(ctx, &stmt);
+    create_service_linked_role(ctx, &stmt);
     service_principal_without_source(ctx, &stmt);
     lambda_invoke_open(ctx, &stmt);
 }
@@ -641,9 +743,9 @@ fn lambda_invoke_open(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     }
     const INVOKE: &str = "lambda:InvokeFunction";
     let invokes = if stmt.action.is_some() {
-        stmt.actions.iter().any(|a| wildcard_match(a.text, INVOKE))
+        stmt.actions.iter().any(|a| action_matches(a.text, INVOKE))
     } else {
-        stmt.not_action.is_some() && !stmt.actions.iter().any(|a| wildcard_match(a.text, INVOKE))
+        stmt.not_action.is_some() && !stmt.actions.iter().any(|a| action_matches(a.text, INVOKE))
     };
     if !invokes || has_key(&stmt.condition_keys(ctx), &RESTRICTING_KEYS) {
         return;
@@ -682,7 +784,7 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
         let star = stmt
             .actions
             .iter()
-            .find(|a| super::has_wildcard(a.text) && wildcard_match(a.text, PASS_ROLE));
+            .find(|a| super::has_wildcard(a.text) && action_matches(a.text, PASS_ROLE));
         let (check, at, what) = match (explicit, star) {
             (Some(e), _) if not_resource => (Check::PASS_ROLE_WITH_NOTRESOURCE, e.node, "with `NotResource`"),
             (Some(e), _) if check_star => (Check::PASS_ROLE_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
@@ -708,7 +810,7 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
             ),
         );
     } else if let Some(not_action) = stmt.not_action {
-        if stmt.actions.iter().any(|a| wildcard_match(a.text, PASS_ROLE)) {
+        if stmt.actions.iter().any(|a| action_matches(a.text, PASS_ROLE)) {
             return;
         }
         let (check, what) = if not_resource {
@@ -730,4 +832,91 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
             ),
         );
     }
+}
+
+// `iam:CreateServiceLinkedRole` on `"*"` lets the identity create the
+// service-linked role of any service (Access Analyzer
+// CREATE_SLR_WITH_STAR_IN_RESOURCE: "Using the iam:CreateServiceLinkedRole
+// action with wildcards (*) in the resource can allow creation of unintended
+// service-linked roles"; CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE when an
+// action wildcard, `"*"`, `"iam:*"` or `"iam:Create*"`, covers it). A
+// condition naming the services exactly (`iam:AWSServiceName` without
+// wildcards) scopes it: AWS lists only PowerUserAccess,
+// AlexaForBusinessFullAccess (whose condition is `*a4b.amazonaws.com`) and
+// AWSOrganizationsServiceTrustPolicy as managed policies with the warning,
+// while hundreds of its managed policies grant the action on `"*"` with
+// such a condition (IAM User Guide, "IAM policy validation check reference").
+fn create_service_linked_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
+    const CREATE_SLR: &str = "iam:CreateServiceLinkedRole";
+    if !stmt.allow || stmt.action.is_none() || !stmt.resources.iter().any(|&(_, r)| r == "*") {
+        return;
+    }
+    let explicit = stmt
+        .actions
+        .iter()
+        .find(|a| a.text.eq_ignore_ascii_case(CREATE_SLR));
+    let star = stmt
+        .actions
+        .iter()
+        .find(|a| super::has_wildcard(a.text) && action_matches(a.text, CREATE_SLR));
+    let (check, at, what) = match (explicit, star) {
+        (Some(e), _) => (Check::CREATE_SLR_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
+        (None, Some(s)) => (
+            Check::CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+            s.node,
+            "through an action wildcard, on `\"*\"`",
+        ),
+        (None, None) => return,
+    };
+    if names_services_exactly(ctx, stmt) {
+        return;
+    }
+    ctx.emit(
+        check,
+        Target::Value(at),
+        format!(
+            "`{CREATE_SLR}` {what} lets this identity create the service-linked role of any service; \
+             name the roles in `Resource` or the services in an `iam:AWSServiceName` condition"
+        ),
+    );
+}
+
+/// Whether the statement's condition has `iam:AWSServiceName` with values
+/// that are all literal service names (no wildcard), under a positive operator.
+fn names_services_exactly(ctx: &Ctx<'_, '_>, stmt: &Stmt<'_>) -> bool {
+    let doc = ctx.doc;
+    let Some(cond) = stmt.condition else {
+        return false;
+    };
+    doc.children(cond).any(|op| {
+        let name = doc.node(op).key.as_deref().unwrap_or_default();
+        !name.contains("Not")
+            && doc.children(op).any(|key| {
+                doc.node(key)
+                    .key
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("iam:AWSServiceName"))
+                    && {
+                        let values: Vec<Option<&str>> = match &doc.node(key).value {
+                            JsonValue::Array(r) => r.clone().map(|v| doc.node(v).as_str()).collect(),
+                            _ => vec![doc.node(key).as_str()],
+                        };
+                        !values.is_empty()
+                            && values.iter().all(|v| v.is_some_and(|v| !super::has_wildcard(v)))
+                    }
+            })
+    })
+}
+
+/// Whether the action pattern `pattern` matches the action `action`
+/// (case-insensitive). A pattern whose service prefix is spelled out and
+/// differs from the action's is decided without running the matcher: the
+/// statement-level checks ask this of every item of long action lists.
+fn action_matches(pattern: &str, action: &str) -> bool {
+    if let (Some((p, _)), Some((a, _))) = (pattern.split_once(':'), action.split_once(':')) {
+        if !super::has_wildcard(p) && !p.eq_ignore_ascii_case(a) {
+            return false;
+        }
+    }
+    wildcard_match(pattern, action)
 }

@@ -128,20 +128,12 @@ fn report(
     }
 }
 
-/// Whether `name` is a known condition key (a global `aws:` key or a key of
-/// the named service). Tag keys may hold `:` (`aws:PrincipalTag/app:team`).
+/// Whether `name` is a known condition key (a global `aws:` key, or a key of
+/// the service whose table lists it: [`crate::catalog::Catalog::condition_key`]
+/// expands the catalog's templated names, `s3:ExistingObjectTag/${TagKey}`).
+/// Tag keys may hold `:` (`aws:PrincipalTag/app:team`).
 fn is_condition_key(ctx: &Ctx<'_, '_>, name: &str) -> bool {
-    if !is_condition_key_shape(name) {
-        return false;
-    }
-    let prefix = name.split(':').next().unwrap_or_default();
-    if prefix.eq_ignore_ascii_case("aws") {
-        ctx.catalog.global_key(name).is_some()
-    } else {
-        ctx.catalog
-            .service(prefix)
-            .is_some_and(|s| s.condition_key(name).is_some())
-    }
+    is_condition_key_shape(name) && ctx.catalog.condition_key(name).is_some()
 }
 
 /// The finding target for bytes `start..end` of the string `text` of node
