@@ -20,7 +20,7 @@ fn yaml_short_forms_become_placeholders() {
     assert_eq!(
         codes,
         [(
-            "INVALID_ACTION",
+            "ACTION_NOT_IN_CATALOG",
             "/Resources/Role/Properties/Policies/0/PolicyDocument/Statement/0/Action".to_owned(),
             17,
             25
@@ -89,9 +89,9 @@ fn intrinsic_functions_become_the_values_they_stand_for() {
     assert_eq!(
         found,
         [
-            ("INVALID_ACTION", format!("{p}/0/Action"), 4),
-            ("INVALID_ACTION", format!("{p}/1/Fn::If/2/Action"), 6),
-            ("INVALID_ACTION", format!("{p}/2/Action"), 7),
+            ("ACTION_NOT_IN_CATALOG", format!("{p}/0/Action"), 4),
+            ("ACTION_NOT_IN_CATALOG", format!("{p}/1/Fn::If/2/Action"), 6),
+            ("ACTION_NOT_IN_CATALOG", format!("{p}/2/Action"), 7),
         ]
     );
 }
