@@ -49,11 +49,11 @@ pub fn command() -> Command {
             Arg::new(TYPE)
                 .long(TYPE)
                 .value_name("TYPE")
-                .value_parser(PossibleValuesParser::new(["identity", "resource", "auto"]))
+                .value_parser(PossibleValuesParser::new(["identity", "resource", "key", "trust", "auto"]))
                 .default_value("auto")
                 .help(
                     "Policy type of bare policy documents (a template's policies take their resource's); \
-                     `auto` takes a document with `Principal` for a resource policy",
+                     `key` (a KMS key policy) and `trust` (a role's trust policy) are resource policies with their own rules; `auto` takes a document with `Principal` for a resource policy",
                 ),
         )
         .arg(
@@ -94,7 +94,14 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
             .map(String::as_str)
             .unwrap_or_default()
     };
-    let policy_type = PolicyType::from_name(arg(TYPE)).unwrap_or_default();
+    // clap's possible values guarantee one of these names; `auto` detects.
+    let policy_type = match arg(TYPE) {
+        "identity" => Some(PolicyType::Identity),
+        "resource" => Some(PolicyType::Resource),
+        "key" => Some(PolicyType::Key),
+        "trust" => Some(PolicyType::Trust),
+        _ => None,
+    };
     // The CLI spells `security-warning` with `-` where core has `_`.
     let fail_on = Severity::from_name(&arg(FAIL_ON).replace('-', "_")).unwrap_or(Severity::Error);
     let options = LintOptions { policy_type };

@@ -29,7 +29,7 @@ fn role_policy() -> String {
 fn benches(c: &mut Criterion) {
     let policy = role_policy();
     let options = LintOptions {
-        policy_type: PolicyType::Identity,
+        policy_type: Some(PolicyType::Identity),
     };
     // Make sure the input is clean.
     assert!(lint(policy.as_bytes(), &options).is_empty());

@@ -43,11 +43,11 @@ fn recommended_outputs_lint_clean_for_every_combination() {
                 continue;
             }
             for (json, policy_type) in [
-                (spec.resource_policy_json(), PolicyType::Resource),
-                (spec.execution_role_policy_json(), PolicyType::Identity),
+                (spec.resource_policy_json(), Some(PolicyType::Resource)),
+                (spec.execution_role_policy_json(), Some(PolicyType::Identity)),
             ] {
                 let json = filled(&json, values);
-                for ty in [policy_type, PolicyType::Auto] {
+                for ty in [policy_type, None] {
                     let findings = lint(json.as_bytes(), &LintOptions { policy_type: ty });
                     assert_eq!(
                         serious(&findings),
@@ -71,7 +71,7 @@ fn placeholders_in_generated_documents_are_reported_as_warnings() {
     let findings = lint(
         spec.execution_role_policy_json().as_bytes(),
         &LintOptions {
-            policy_type: PolicyType::Identity,
+            policy_type: Some(PolicyType::Identity),
         },
     );
     assert!(!findings.is_empty());
@@ -90,12 +90,7 @@ fn aws_doc_2021_role_policy_uses_source_account_in_an_identity_policy() {
         .spec(&Values::example())
         .expect("valid spec");
     let json = spec.execution_role_policy_json();
-    let findings = lint(
-        json.as_bytes(),
-        &LintOptions {
-            policy_type: PolicyType::Auto,
-        },
-    );
+    let findings = lint(json.as_bytes(), &LintOptions { policy_type: None });
     let hits: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.code() == "SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY")

@@ -40,7 +40,7 @@ impl Rng {
 }
 
 fn assert_well_formed(source: &[u8], what: &str) {
-    for ty in [PolicyType::Auto, PolicyType::Identity, PolicyType::Resource] {
+    for ty in [None, Some(PolicyType::Identity), Some(PolicyType::Resource)] {
         for f in lint(source, &LintOptions { policy_type: ty }) {
             assert!(f.line() >= 1 && f.column() >= 1, "{what}: {f:?}");
             // The span lies inside the input (the text renderer slices it);

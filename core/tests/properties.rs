@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 use rotation_policy_core::access::{evaluate, Decision, NamedPolicy, PolicyType, Request, RequestPrincipal};
-use rotation_policy_core::lint::{lint, LintOptions, PolicyType as LintType, Severity};
+use rotation_policy_core::lint::{lint, LintOptions, Severity};
 use rotation_policy_core::{
     render, ConditionValue, Effect, OneOrMany, OrderedMap, PolicyDocument, Principal, Profile, RotationSpec,
     Statement,
@@ -212,7 +212,7 @@ proptest! {
         let spec = spec(&v, &c);
         let resource = spec.resource_policy_json();
         let role = spec.execution_role_policy_json();
-        for (json, policy_type) in [(&resource, LintType::Resource), (&role, LintType::Identity)] {
+        for (json, policy_type) in [(&resource, Some(PolicyType::Resource)), (&role, Some(PolicyType::Identity))] {
             // Options left out are placeholders (and `kms: true` leaves
             // `${KmsKeyArn}`): render them like a deployment would.
             let rendered = render(json, &v.values.fills()).expect("renders");

@@ -10,9 +10,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let policy_type = match selector % 3 {
-        0 => PolicyType::Identity,
-        1 => PolicyType::Resource,
-        _ => PolicyType::Auto,
+        0 => Some(PolicyType::Identity),
+        1 => Some(PolicyType::Resource),
+        _ => None,
     };
     for finding in lint(source, &LintOptions { policy_type }) {
         assert!(

@@ -6,7 +6,7 @@
 //!
 //! let policy = br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
 //!     "Action": "secretsmanager:GetSecretValu", "Resource": "*"}]}"#;
-//! let findings = lint(policy, &LintOptions { policy_type: PolicyType::Identity });
+//! let findings = lint(policy, &LintOptions { policy_type: Some(PolicyType::Identity) });
 //! assert_eq!(findings[0].code(), "ACTION_NOT_IN_CATALOG");
 //! assert_eq!(findings[0].pointer(), "/Statement/0/Action");
 //! assert_eq!((findings[0].line(), findings[0].column()), (2, 15));
@@ -52,36 +52,36 @@ pub use crate::severity::Severity;
 pub use finding::{Check, Finding};
 use reader::{Document, NodeId};
 
-/// Which kind of policy a document is; decides the element and `Sid` rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum PolicyType {
-    /// Attached to a principal (an IAM role's policy): no `Principal`.
-    Identity,
-    /// Attached to a resource (a Lambda function's policy): `Principal` required.
-    Resource,
-    /// A `Principal` or `NotPrincipal` in any statement means resource
-    /// policy, otherwise identity policy.
-    #[default]
-    Auto,
-}
+pub use crate::policy::PolicyType;
 
-impl PolicyType {
-    /// Parses `identity`, `resource` or `auto`.
-    pub fn from_name(name: &str) -> Option<PolicyType> {
-        match name {
-            "identity" => Some(PolicyType::Identity),
-            "resource" => Some(PolicyType::Resource),
-            "auto" => Some(PolicyType::Auto),
-            _ => None,
-        }
-    }
-}
+/// The checks that do not apply to a key policy: KMS's default key policy
+/// has the Sid `Enable IAM User Permissions` (AWS KMS Developer Guide,
+/// "Default key policy"), which Lambda's Sid rule would reject, and a key
+/// policy may be 32 KB (AWS KMS Developer Guide, "Quotas").
+const KEY_POLICY_EXEMPT: &[Check] = &[
+    Check::UNSUPPORTED_SID,
+    Check::POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA,
+];
+
+/// The checks that do not apply to a trust policy: it has no `Resource`
+/// (IAM User Guide, "IAM JSON policy elements: Resource": a role's trust
+/// policy does not use it), and a service principal assuming a role for
+/// itself (`lambda.amazonaws.com`) is the execution role's ordinary trust,
+/// not the confused deputy Access Analyzer's
+/// `RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL` is about (IAM User Guide, "The
+/// confused deputy problem", which asks for the keys in resource policies).
+const TRUST_POLICY_EXEMPT: &[Check] = &[
+    Check::MISSING_RESOURCE,
+    Check::RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL,
+];
 
 /// Options of [`lint`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LintOptions {
-    /// The policy type (default: detect).
-    pub policy_type: PolicyType,
+    /// The policy type; `None` (the default) detects it: a `Principal` or
+    /// `NotPrincipal` in any statement makes a resource policy, otherwise an
+    /// identity policy.
+    pub policy_type: Option<PolicyType>,
 }
 
 /// Lints a policy document. Never panics, whatever the bytes: invalid UTF-8
@@ -170,6 +170,8 @@ struct Ctx<'d, 'a> {
     doc: &'d Document<'a>,
     catalog: &'static Catalog,
     kind: Kind,
+    /// The checks that do not apply to this policy type.
+    exempt: &'static [Check],
     /// `"Version": "2012-10-17"` (policy variables work only with it).
     version_2012: bool,
     raw: Vec<Raw>,
@@ -181,22 +183,20 @@ struct Ctx<'d, 'a> {
 }
 
 impl<'d, 'a> Ctx<'d, 'a> {
-    fn new(doc: &'d Document<'a>, catalog: &'static Catalog, policy_type: PolicyType) -> Self {
-        let kind = match policy_type {
-            PolicyType::Identity => Kind::Identity,
-            PolicyType::Resource => Kind::Resource,
-            PolicyType::Auto => {
-                if stmt::has_principal(doc) {
-                    Kind::Resource
-                } else {
-                    Kind::Identity
-                }
-            }
+    fn new(doc: &'d Document<'a>, catalog: &'static Catalog, policy_type: Option<PolicyType>) -> Self {
+        let (kind, exempt) = match policy_type {
+            Some(PolicyType::Identity) => (Kind::Identity, &[][..]),
+            Some(PolicyType::Key) => (Kind::Resource, KEY_POLICY_EXEMPT),
+            Some(PolicyType::Trust) => (Kind::Resource, TRUST_POLICY_EXEMPT),
+            Some(_) => (Kind::Resource, &[][..]),
+            None if stmt::has_principal(doc) => (Kind::Resource, &[][..]),
+            None => (Kind::Identity, &[][..]),
         };
         Ctx {
             doc,
             catalog,
             kind,
+            exempt,
             version_2012: false,
             raw: Vec::new(),
             service_hints: std::collections::HashMap::new(),
@@ -204,6 +204,9 @@ impl<'d, 'a> Ctx<'d, 'a> {
     }
 
     fn emit(&mut self, check: Check, target: Target, message: String) {
+        if self.exempt.contains(&check) {
+            return;
+        }
         self.raw.push(Raw {
             check,
             message,

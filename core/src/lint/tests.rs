@@ -1,6 +1,6 @@
 use super::*;
 
-fn codes(source: &str, policy_type: PolicyType) -> Vec<(&'static str, String, usize, usize)> {
+fn codes(source: &str, policy_type: Option<PolicyType>) -> Vec<(&'static str, String, usize, usize)> {
     lint(source.as_bytes(), &LintOptions { policy_type })
         .into_iter()
         .map(|f| (f.code, f.pointer, f.line, f.column))
@@ -19,7 +19,7 @@ fn clean_policy_has_no_findings() {
     }
   ]
 }"#;
-    assert_eq!(codes(policy, PolicyType::Auto), []);
+    assert_eq!(codes(policy, None), []);
 }
 
 #[test]
@@ -37,8 +37,8 @@ fn auto_type_detects_resource_policies() {
         "Action": "lambda:InvokeFunction",
         "Resource": "arn:aws:lambda:us-east-1:111122223333:function:f",
         "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}}"#;
-    assert_eq!(codes(policy, PolicyType::Auto), []);
-    let as_identity = codes(policy, PolicyType::Identity);
+    assert_eq!(codes(policy, None), []);
+    let as_identity = codes(policy, Some(PolicyType::Identity));
     let found: Vec<&str> = as_identity.iter().map(|f| f.0).collect();
     assert!(found.contains(&"UNSUPPORTED_PRINCIPAL"), "{found:?}");
     assert!(found.contains(&"UNSUPPORTED_SID"), "{found:?}");
@@ -64,12 +64,12 @@ fn numbers_beyond_f64_are_type_mismatches() {
             r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "s3:GetObject",
             "Resource": "*", "Condition": {{"NumericLessThan": {{"aws:MultiFactorAuthAge": {value}}}}}}}}}"#
         );
-        let found: Vec<&str> = codes(&policy, PolicyType::Auto).iter().map(|f| f.0).collect();
+        let found: Vec<&str> = codes(&policy, None).iter().map(|f| f.0).collect();
         assert_eq!(found, ["TYPE_MISMATCH_NUMBER"], "{value}");
     }
     let tiny = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject",
         "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": 1e-999}}}}"#;
-    assert_eq!(codes(tiny, PolicyType::Auto), []);
+    assert_eq!(codes(tiny, None), []);
 }
 
 /// Columns count characters and advance from finding to finding on one line
@@ -78,7 +78,7 @@ fn numbers_beyond_f64_are_type_mismatches() {
 #[test]
 fn columns_on_one_line_count_characters_between_findings() {
     let policy = r#"{"Version": "2012-10-17", "Statement": {"é": 1, "Effect": "Allow", "ü€": 2, "Action": "s3:GetObject", "Resource": "*", "x": 3}}"#;
-    let found: Vec<(&str, usize, usize)> = codes(policy, PolicyType::Auto)
+    let found: Vec<(&str, usize, usize)> = codes(policy, None)
         .into_iter()
         .filter(|f| f.0 == "INVALID_POLICY_ELEMENT")
         .map(|f| (f.0, f.2, f.3))

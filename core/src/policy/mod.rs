@@ -40,6 +40,9 @@ pub enum PolicyType {
     /// A KMS key policy: a resource policy that must allow the caller
     /// directly, or delegate to IAM by allowing the account.
     Key,
+    /// A role's trust policy: the resource policy on the role that says who
+    /// may assume it (IAM User Guide, "Roles terms and concepts").
+    Trust,
 }
 
 /// The only policy language version that supports policy variables.

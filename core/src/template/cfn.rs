@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::extract::{child, text_of, Policy};
 use super::tree::{Member, Node, Value};
-use crate::lint::{Check, PolicyType};
+use crate::policy::PolicyType;
 
 /// A template: a top-level `Resources` mapping with at least one resource
 /// whose `Type` is an AWS resource type (CloudFormation User Guide,
@@ -64,13 +64,12 @@ pub(crate) fn policies(root: &Node) -> Vec<Policy<'_>> {
             continue;
         };
         let props_at = child(&at, "Properties");
-        let mut property = |name: &str, policy_type, not_applicable| {
+        let mut property = |name: &str, policy_type| {
             if let Some(doc) = props.get(name) {
                 out.push(Policy {
                     node: Cow::Borrowed(doc),
                     pointer: child(&props_at, name),
-                    policy_type,
-                    not_applicable,
+                    policy_type: Some(policy_type),
                     interpolated: false,
                 });
             }
@@ -78,13 +77,9 @@ pub(crate) fn policies(root: &Node) -> Vec<Policy<'_>> {
         match kind {
             // The trust policy is a resource policy on the role (IAM User
             // Guide, "Roles terms and concepts": "trust policy ... a
-            // resource-based policy"); the linter has no separate trust type.
+            // resource-based policy"), with the linter's trust rules.
             "AWS::IAM::Role" => {
-                property(
-                    "AssumeRolePolicyDocument",
-                    PolicyType::Resource,
-                    TRUST_POLICY_EXEMPT,
-                );
+                property("AssumeRolePolicyDocument", PolicyType::Trust);
                 inline_policies(props, &props_at, &mut out);
             }
             "AWS::IAM::User" | "AWS::IAM::Group" => inline_policies(props, &props_at, &mut out),
@@ -92,20 +87,19 @@ pub(crate) fn policies(root: &Node) -> Vec<Policy<'_>> {
             | "AWS::IAM::ManagedPolicy"
             | "AWS::IAM::RolePolicy"
             | "AWS::IAM::UserPolicy"
-            | "AWS::IAM::GroupPolicy" => property("PolicyDocument", PolicyType::Identity, &[]),
+            | "AWS::IAM::GroupPolicy" => property("PolicyDocument", PolicyType::Identity),
             "AWS::SecretsManager::ResourcePolicy" => {
-                property("ResourcePolicy", PolicyType::Resource, &[]);
+                property("ResourcePolicy", PolicyType::Resource);
             }
             "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => {
-                property("KeyPolicy", PolicyType::Resource, KEY_POLICY_EXEMPT);
+                property("KeyPolicy", PolicyType::Key);
             }
             "AWS::Lambda::Permission" => {
                 let statement = lambda_permission(props, &props_at);
                 out.push(Policy {
                     node: Cow::Owned(statement),
                     pointer: props_at.clone(),
-                    policy_type: PolicyType::Resource,
-                    not_applicable: &[],
+                    policy_type: Some(PolicyType::Resource),
                     interpolated: false,
                 });
             }
@@ -114,29 +108,6 @@ pub(crate) fn policies(root: &Node) -> Vec<Policy<'_>> {
     }
     out
 }
-
-/// The linter's resource-policy rules are Lambda's; a key policy has its own.
-/// KMS's default key policy has the statement id `Enable IAM User
-/// Permissions` (AWS KMS Developer Guide, "Default key policy"), and a key
-/// policy may be 32 KB (AWS KMS Developer Guide, "Quotas": key policy
-/// document size).
-pub(crate) const KEY_POLICY_EXEMPT: &[Check] = &[
-    Check::UNSUPPORTED_SID,
-    Check::POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA,
-];
-
-/// The linter has no trust-policy type; a trust policy is linted as the
-/// resource policy it is, less what does not apply to one: it has no
-/// `Resource` (IAM User Guide, "IAM JSON policy elements: Resource": a
-/// role's trust policy does not use it), and a service principal assuming
-/// a role for itself (`lambda.amazonaws.com`) is the execution role's
-/// ordinary trust, not the confused deputy Access Analyzer's
-/// `RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL` is about (IAM User Guide, "The
-/// confused deputy problem", which asks for the keys in resource policies).
-pub(crate) const TRUST_POLICY_EXEMPT: &[Check] = &[
-    Check::MISSING_RESOURCE,
-    Check::RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL,
-];
 
 /// `Policies: [{PolicyName, PolicyDocument}]` of a role, user or group: identity policies.
 fn inline_policies<'n>(props: &'n Node, props_at: &str, out: &mut Vec<Policy<'n>>) {
@@ -149,8 +120,7 @@ fn inline_policies<'n>(props: &'n Node, props_at: &str, out: &mut Vec<Policy<'n>
             out.push(Policy {
                 node: Cow::Borrowed(doc),
                 pointer: child(&child(&at, &i.to_string()), "PolicyDocument"),
-                policy_type: PolicyType::Identity,
-                not_applicable: &[],
+                policy_type: Some(PolicyType::Identity),
                 interpolated: false,
             });
         }

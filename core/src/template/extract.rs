@@ -302,9 +302,8 @@ impl Writer {
 pub(crate) struct Policy<'n> {
     pub node: std::borrow::Cow<'n, Node>,
     pub pointer: String,
-    pub policy_type: PolicyType,
-    /// Findings that do not apply to this kind of policy.
-    pub not_applicable: &'static [Check],
+    /// `None` detects it, as the linter does for a bare document.
+    pub policy_type: Option<PolicyType>,
     /// Its strings may hold the template tool's own `${...}` expressions
     /// (Terraform's interpolation), which are not IAM's.
     pub interpolated: bool,
@@ -324,7 +323,7 @@ pub(crate) fn lint_policy(policy: &Policy<'_>, source: &str, lines: &Lines<'_>) 
         let intrinsic = intrinsic || policy.interpolated;
         let findings: Vec<Finding> = lint(text.as_bytes(), &options)
             .into_iter()
-            .filter(|f| keep(f, policy, intrinsic))
+            .filter(|f| keep(f, intrinsic))
             .collect();
         let offsets = string_offsets(source, node, findings.iter().map(|f| f.span.start));
         return findings
@@ -358,7 +357,7 @@ pub(crate) fn lint_policy(policy: &Policy<'_>, source: &str, lines: &Lines<'_>) 
                 .range(..=f.span.start)
                 .next_back()
                 .map(|(_, loc)| loc)?;
-            if !keep(&f, policy, loc.intrinsic || policy.interpolated) {
+            if !keep(&f, loc.intrinsic || policy.interpolated) {
                 return None;
             }
             Some(Finding {
@@ -374,12 +373,9 @@ pub(crate) fn lint_policy(policy: &Policy<'_>, source: &str, lines: &Lines<'_>) 
 
 /// Whether a finding stands: placeholders written from intrinsic functions
 /// are what a template is made of (CloudFormation fills them in at deploy
-/// time), and some checks do not apply to some policy kinds.
-fn keep(finding: &Finding, policy: &Policy<'_>, intrinsic: bool) -> bool {
-    if intrinsic && finding.code == Check::UNRESOLVED_TEMPLATE_PLACEHOLDER.code {
-        return false;
-    }
-    !policy.not_applicable.iter().any(|c| c.code == finding.code)
+/// time).
+fn keep(finding: &Finding, intrinsic: bool) -> bool {
+    !(intrinsic && finding.code == Check::UNRESOLVED_TEMPLATE_PLACEHOLDER.code)
 }
 
 /// The JSON text of a policy given as a string (or an `Fn::Sub` of one).

@@ -179,7 +179,6 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
             node: std::borrow::Cow::Borrowed(&root),
             pointer: String::new(),
             policy_type: options.policy_type,
-            not_applicable: &[],
             interpolated: false,
         };
         return Ok(self::policy(extract::lint_policy(&policy, text, &lines)));

@@ -5,10 +5,10 @@
 
 use std::borrow::Cow;
 
-use super::cfn::{permission_statement, Permission, KEY_POLICY_EXEMPT, TRUST_POLICY_EXEMPT};
+use super::cfn::{permission_statement, Permission};
 use super::extract::{child, Policy};
 use super::tree::{Node, Value};
-use crate::lint::{Check, PolicyType};
+use crate::policy::PolicyType;
 
 /// A plan's JSON: `planned_values` (Terraform docs, "JSON output format":
 /// plan representation).
@@ -197,13 +197,7 @@ impl<'a, 'n> Site<'a, 'n> {
 }
 
 impl<'n> Found<'n> {
-    fn add(
-        &mut self,
-        site: &Site<'_, 'n>,
-        (node, pointer): (&'n Node, String),
-        policy_type: PolicyType,
-        not_applicable: &'static [Check],
-    ) {
+    fn add(&mut self, site: &Site<'_, 'n>, (node, pointer): (&'n Node, String), policy_type: PolicyType) {
         // An expression (`${jsonencode(...)}`, `${data.x.json}`) cannot be
         // evaluated here: it is reported, not linted.
         if site.interpolated && is_expression(node) {
@@ -212,23 +206,16 @@ impl<'n> Found<'n> {
             self.policies.push(Policy {
                 node: Cow::Borrowed(node),
                 pointer,
-                policy_type,
-                not_applicable,
+                policy_type: Some(policy_type),
                 interpolated: site.interpolated,
             });
         }
     }
 
     /// The policy in argument `name`, if it has one.
-    fn policy(
-        &mut self,
-        site: &Site<'_, 'n>,
-        name: &str,
-        policy_type: PolicyType,
-        not_applicable: &'static [Check],
-    ) {
+    fn policy(&mut self, site: &Site<'_, 'n>, name: &str, policy_type: PolicyType) {
         match site.argument(name) {
-            Some(found) => self.add(site, found, policy_type, not_applicable),
+            Some(found) => self.add(site, found, policy_type),
             None => {
                 if let Some(at) = site.computed(name) {
                     self.unevaluated.push(at);
@@ -242,31 +229,21 @@ impl<'n> Found<'n> {
 fn resource_policies<'n>(site: &Site<'_, 'n>, found: &mut Found<'n>) {
     match site.kind {
         "aws_iam_role" => {
-            found.policy(
-                site,
-                "assume_role_policy",
-                PolicyType::Resource,
-                TRUST_POLICY_EXEMPT,
-            );
+            found.policy(site, "assume_role_policy", PolicyType::Trust);
             // `inline_policy` blocks: `[{name, policy}]`.
             if let Some((blocks, blocks_at)) = site.argument("inline_policy") {
                 for (block, block_at) in objects(blocks, &blocks_at) {
                     if let Some(policy) = block.get("policy").filter(|p| !matches!(p.value, Value::Null)) {
-                        found.add(
-                            site,
-                            (policy, child(&block_at, "policy")),
-                            PolicyType::Identity,
-                            &[],
-                        );
+                        found.add(site, (policy, child(&block_at, "policy")), PolicyType::Identity);
                     }
                 }
             }
         }
         "aws_iam_role_policy" | "aws_iam_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
-            found.policy(site, "policy", PolicyType::Identity, &[]);
+            found.policy(site, "policy", PolicyType::Identity);
         }
-        "aws_secretsmanager_secret_policy" => found.policy(site, "policy", PolicyType::Resource, &[]),
-        "aws_kms_key" => found.policy(site, "policy", PolicyType::Resource, KEY_POLICY_EXEMPT),
+        "aws_secretsmanager_secret_policy" => found.policy(site, "policy", PolicyType::Resource),
+        "aws_kms_key" => found.policy(site, "policy", PolicyType::Key),
         "aws_lambda_permission" => {
             // A value computed during apply is unknown, as an intrinsic
             // function is in a template: a placeholder that names it.
@@ -309,8 +286,7 @@ fn resource_policies<'n>(site: &Site<'_, 'n>, found: &mut Found<'n>) {
             found.policies.push(Policy {
                 node: Cow::Owned(statement),
                 pointer: site.at.to_owned(),
-                policy_type: PolicyType::Resource,
-                not_applicable: &[],
+                policy_type: Some(PolicyType::Resource),
                 interpolated: site.interpolated,
             });
         }
