@@ -605,3 +605,30 @@ fn action_star_is_grouped_by_service_and_access_level() {
         .iter()
         .any(|(a, on)| a == "secretsmanager:GetSecretValue" && on == SECRET));
 }
+
+/// The current AWS page puts `kms:DescribeKey` under its
+/// `kms:EncryptionContext:SecretARN` condition, where it never applies: the
+/// report says so, about that statement; the recommended statements draw no
+/// such note.
+#[test]
+fn describe_key_under_an_encryption_context_condition_is_noted() {
+    let page = full_spec(Profile::AwsDoc2025);
+    let report = run_check(&page, &page.execution_role_policy(), None);
+    assert_eq!(report.notes.len(), 1, "{:?}", report.notes);
+    let (statement, message) = &report.notes[0];
+    let kms_statement = page
+        .execution_role_policy()
+        .statements()
+        .iter()
+        .position(|s| {
+            s.action
+                .as_ref()
+                .is_some_and(|a| a.as_slice().iter().any(|x| x == "kms:DescribeKey"))
+        })
+        .expect("the page's KMS statement");
+    assert_eq!(statement.index, kms_statement);
+    assert!(message.contains("kms:EncryptionContext:SecretARN"), "{message}");
+    let recommended = full_spec(Profile::Recommended);
+    let report = run_check(&recommended, &recommended.execution_role_policy(), None);
+    assert_eq!(report.notes, []);
+}

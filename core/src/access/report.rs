@@ -100,6 +100,10 @@ pub struct CheckReport {
     pub excess: Vec<Excess>,
     /// The verdict on the function's resource policy, when given.
     pub resource_policy: Option<ResourcePolicyVerdict>,
+    /// Grants of the role's policies that can never apply as written, with
+    /// why (the current AWS page's `kms:DescribeKey` under an encryption
+    /// context condition).
+    pub notes: Vec<(StatementRef, String)>,
 }
 
 /// Runs the check.
@@ -194,7 +198,57 @@ pub fn check(input: &CheckInput<'_>) -> CheckReport {
         requirements,
         excess,
         resource_policy,
+        notes: describe_key_notes(input.role_policies),
     }
+}
+
+/// `Allow` statements that grant `kms:DescribeKey` only under a condition on
+/// `kms:EncryptionContext:...`: a DescribeKey request carries no encryption
+/// context (AWS KMS Developer Guide, "kms:EncryptionContext:context-key": the
+/// key applies to the cryptographic operations), so the condition, read by
+/// the evaluator's own operator for a missing key, never holds and the
+/// statement never grants DescribeKey. The AWS page's current KMS statement
+/// is such a grant (profile `aws_doc_2025`).
+fn describe_key_notes(role_policies: &[PolicyInput<'_>]) -> Vec<(StatementRef, String)> {
+    use crate::policy::condition::{Operator, Truth};
+    use crate::policy::wildcard::matches_ignore_case;
+    let mut out = Vec::new();
+    for policy in role_policies {
+        for (index, statement) in policy.document.statements().iter().enumerate() {
+            let grants_describe_key = statement.effect == Effect::Allow
+                && statement.action.as_ref().is_some_and(|a| {
+                    a.as_slice()
+                        .iter()
+                        .any(|p| matches_ignore_case(p, "kms:DescribeKey"))
+                });
+            let Some(condition) = statement.condition.as_ref().filter(|_| grants_describe_key) else {
+                continue;
+            };
+            let blocking = condition.iter().find_map(|(operator, keys)| {
+                let op = Operator::parse(operator).ok()?;
+                keys.iter().find_map(|(key, values)| {
+                    let texts: Vec<String> = values
+                        .as_slice()
+                        .iter()
+                        .map(|v| super::condition::value_text(v).into_owned())
+                        .collect();
+                    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                    let context_key = key.to_ascii_lowercase().starts_with("kms:encryptioncontext:");
+                    (context_key && op.evaluate(&texts, None, true, &|_| None) == Truth::False)
+                        .then(|| format!("`{operator}` on `{key}`"))
+                })
+            });
+            if let Some(blocking) = blocking {
+                out.push((
+                    StatementRef::new(policy.name, policy.document, index),
+                    format!(
+                        "grants `kms:DescribeKey` only under {blocking}, which never holds for it: DescribeKey requests carry no encryption context; grant it in a statement without that condition"
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Expands every `Allow` statement of the role's policies through the
