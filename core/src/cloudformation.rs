@@ -77,9 +77,10 @@ fn document(json: &str) -> Node {
         .unwrap_or(Node::Map(OrderedMap::new()))
 }
 
-/// The parameter declaration of a placeholder.
-fn parameter(p: Placeholder) -> Node {
-    let (description, pattern) = match p {
+/// A placeholder's description and the pattern its value must match (the
+/// whole value), shared with the Terraform output's variable validations.
+pub(crate) fn description_and_pattern(p: Placeholder) -> (&'static str, &'static str) {
+    match p {
         Placeholder::SecretArn => (
             "ARN of the rotated secret",
             "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+",
@@ -97,7 +98,12 @@ fn parameter(p: Placeholder) -> Node {
             "arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+",
         ),
         Placeholder::AccountId => ("12-digit account id", "[0-9]{12}"),
-    };
+    }
+}
+
+/// The parameter declaration of a placeholder.
+fn parameter(p: Placeholder) -> Node {
+    let (description, pattern) = description_and_pattern(p);
     map(vec![
         ("Type", text("String")),
         ("Description", text(description)),

@@ -46,6 +46,8 @@ pub mod render;
 pub mod severity;
 pub mod spec;
 pub mod suggest;
+#[cfg(feature = "serde")]
+pub mod terraform;
 
 pub use arn::{
     AccountId, Arn, ArnError, ArnErrorKind, FunctionArn, KmsKeyArn, Partition, SecretArn, SecretSuffix,
