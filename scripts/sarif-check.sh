@@ -76,6 +76,12 @@ for path in sys.argv[2:]:
     print(f"  {path.rsplit('/', 1)[-1]}.sarif: valid, {results} results, {rules} rules")
 if bad:
     sys.exit(f"sarif-check: {bad} schema violation(s)")
+# A control: the validator must reject a level SARIF does not have.
+log = json.load(open(sys.argv[2] + ".sarif", encoding="utf-8"))
+log["runs"][0]["results"][0]["level"] = "fatal"
+if validator.is_valid(log):
+    sys.exit("sarif-check: the schema accepted a result with level `fatal`")
+print("  control: a result with level `fatal` is rejected")
 PY
 
 echo "sarif-check: 2. SARIF Multitool $multitool_version validate"
@@ -100,7 +106,7 @@ import collections, json, sys
 from sarif import loader
 sarif = loader.load_sarif_file(sys.argv[1])
 findings = json.load(open(sys.argv[2], encoding="utf-8"))
-level = {"error": "error", "security-warning": "warning", "warning": "warning", "suggestion": "note"}
+level = {"error": "error", "security_warning": "warning", "warning": "warning", "suggestion": "note"}
 # sarif-tools reports locations as written (percent-encoded URI references).
 expected = collections.Counter(
     (f["file"].replace(" ", "%20"), f["line"], f["code"], level[f["severity"]]) for f in findings)
