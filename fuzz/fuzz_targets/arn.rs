@@ -9,11 +9,11 @@ use rotation_policy_core::{AccountId, Arn, ArnError, FunctionArn, KmsKeyArn, Sec
 fn check<T>(text: &str, result: Result<T, ArnError>) {
     if let Err(e) = result {
         assert!(
-            text.get(e.range.clone()).is_some(),
+            text.get(e.range()).is_some(),
             "range {:?} of {text:?}",
-            e.range
+            e.range()
         );
-        assert!(!e.message.is_empty());
+        assert!(!e.message().is_empty());
     }
 }
 
