@@ -85,19 +85,23 @@ print("  control: a result with level `fatal` is rejected")
 PY
 
 echo "sarif-check: 2. SARIF Multitool $multitool_version validate"
-for log in "${logs[@]}"; do
-    "$multitool" validate "$work/$log.sarif" --output "$work/$log.validation.sarif" --log ForceOverwrite \
-        > "$work/$log.validation.txt" 2>&1 || { cat "$work/$log.validation.txt" >&2; exit 1; }
-    "$venv_bin/python" - "$work/$log.validation.sarif" "$work/$log.validation.txt" "$log" <<'PY'
+files=()
+for log in "${logs[@]}"; do files+=("$work/$log.sarif"); done
+"$multitool" validate "${files[@]}" --output "$work/validation.sarif" --log ForceOverwrite \
+    > "$work/validation.txt" 2>&1 || { cat "$work/validation.txt" >&2; exit 1; }
+"$venv_bin/python" - "$work/validation.sarif" "$work/validation.txt" "${logs[@]}" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1], encoding="utf-8"))
 results = [r for run in report["runs"] for r in run.get("results", [])]
 if results:
     sys.stderr.write(open(sys.argv[2], encoding="utf-8").read())
-    sys.exit(f"sarif-check: the Multitool reports {len(results)} problem(s) in {sys.argv[3]}.sarif")
-print(f"  {sys.argv[3]}.sarif: no problem reported")
+    sys.exit(f"sarif-check: the Multitool reports {len(results)} problem(s)")
+text = open(sys.argv[2], encoding="utf-8").read()
+if f"Done. {len(sys.argv) - 3} files scanned." not in text:
+    sys.stderr.write(text)
+    sys.exit(f"sarif-check: the Multitool did not scan the {len(sys.argv) - 3} logs")
+print(f"  {', '.join(name + '.sarif' for name in sys.argv[3:])}: no problem reported")
 PY
-done
 
 echo "sarif-check: 3. sarif-tools $("$venv_bin/python" -c 'import importlib.metadata as m; print(m.version("sarif-tools"))') reads the findings of \`lint --format json\`"
 "$venv_bin/sarif" summary "$work/corpus.sarif" | head -n 4
