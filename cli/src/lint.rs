@@ -388,8 +388,8 @@ const ACCESS_ANALYZER_CHECKS: &str =
 /// The AWS documentation page a check's finding is explained by: Access
 /// Analyzer's section for its own codes, the page each of this project's
 /// checks relies on for the others.
-fn help_uri(check: Check) -> String {
-    let own = match check.code {
+fn help_uri(code: &str, severity: Severity) -> String {
+    let own = match code {
         "SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY" => Some(
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount",
         ),
@@ -416,7 +416,7 @@ fn help_uri(check: Check) -> String {
     if let Some(uri) = own {
         return uri.to_owned();
     }
-    let kind = match check.severity {
+    let kind = match severity {
         Severity::Error => "error",
         Severity::SecurityWarning => "security-warning",
         Severity::Warning => "general-warning",
@@ -424,19 +424,19 @@ fn help_uri(check: Check) -> String {
     };
     format!(
         "{ACCESS_ANALYZER_CHECKS}#access-analyzer-reference-policy-checks-{kind}-{}",
-        check.code.to_ascii_lowercase().replace('_', "-")
+        code.to_ascii_lowercase().replace('_', "-")
     )
 }
 
 /// A SARIF `reportingDescriptor` for a check: what it finds (the check's
 /// documentation), its default level, and the AWS page that explains it.
 fn sarif_rule(code: &'static str) -> Value {
-    let check = Check::by_code(code).unwrap_or(Check {
-        code,
-        severity: Severity::Error,
-    });
-    let own = Check::OWN.contains(&check);
-    let summary = check.summary().trim_start_matches("(rotation-policy) ");
+    let check = Check::by_code(code);
+    let severity = check.map_or(Severity::Error, |c| c.severity);
+    let own = check.is_some_and(|c| Check::OWN.contains(&c));
+    let summary = check
+        .map_or("", Check::summary)
+        .trim_start_matches("(rotation-policy) ");
     let summary = if summary.is_empty() { code } else { summary };
     let sentence = summary.trim_end_matches('.');
     let source = if own {
@@ -444,7 +444,7 @@ fn sarif_rule(code: &'static str) -> Value {
     } else {
         "IAM Access Analyzer policy check"
     };
-    let uri = help_uri(check);
+    let uri = help_uri(code, severity);
     json!({
         "id": code,
         "name": rule_name(code),
@@ -455,11 +455,11 @@ fn sarif_rule(code: &'static str) -> Value {
             "markdown": format!("{sentence}. See [the AWS documentation]({uri})."),
         },
         "helpUri": uri,
-        "defaultConfiguration": {"level": sarif_level(check.severity)},
+        "defaultConfiguration": {"level": sarif_level(severity)},
         "properties": {
-            "severity": check.severity.as_str(),
+            "severity": severity.as_str(),
             "source": source,
-            "tags": if check.severity == Severity::SecurityWarning { vec!["security"] } else { Vec::new() },
+            "tags": if severity == Severity::SecurityWarning { vec!["security"] } else { Vec::new() },
         }
     })
 }
