@@ -8,11 +8,7 @@ use rotation_policy_core::{AccountId, Arn, ArnError, FunctionArn, KmsKeyArn, Sec
 
 fn check<T>(text: &str, result: Result<T, ArnError>) {
     if let Err(e) = result {
-        assert!(
-            text.get(e.range()).is_some(),
-            "range {:?} of {text:?}",
-            e.range()
-        );
+        assert!(text.get(e.range()).is_some(), "range {:?} of {text:?}", e.range());
         assert!(!e.message().is_empty());
     }
 }
