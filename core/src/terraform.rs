@@ -25,7 +25,9 @@
 //! provider's credentials, which is the account these resources are created
 //! in. A variable would let the account differ from the one that owns the
 //! function and the role, and the `source_account` condition would then
-//! never match.
+//! never match. The other pseudo parameters likewise become the provider's
+//! own values: `${AWS::Partition}` `data.aws_partition`, `${AWS::Region}`
+//! `data.aws_region`.
 //!
 //! In the JSON syntax every string of an argument is a template
 //! (<https://developer.hashicorp.com/terraform/language/syntax/json>): the
@@ -66,23 +68,46 @@ fn map(entries: Vec<(&str, Node)>) -> Node {
     ))
 }
 
-/// The Terraform variable that stands for a placeholder, or `None` for the
-/// account (a data source, see the module's documentation).
-pub fn variable_name(p: Placeholder) -> Option<&'static str> {
-    match p {
-        Placeholder::AccountId => None,
-        Placeholder::SecretArn => Some("secret_arn"),
-        Placeholder::RotationLambdaArn => Some("rotation_lambda_arn"),
-        Placeholder::SuperuserSecretArn => Some("superuser_secret_arn"),
-        Placeholder::KmsKeyArn => Some("kms_key_arn"),
+/// The data source (type, and the attribute expression) that stands for a
+/// CloudFormation pseudo parameter: the values of the provider's own
+/// account, partition and region (`data-sources/caller_identity`,
+/// `data-sources/partition`, `data-sources/region` of the provider's
+/// documentation; `region` is the attribute's name from provider 6 on).
+fn data_source(p: Placeholder) -> Option<(&'static str, &'static str)> {
+    match p.name() {
+        "AWS::AccountId" => Some((
+            "aws_caller_identity",
+            "data.aws_caller_identity.current.account_id",
+        )),
+        "AWS::Partition" => Some(("aws_partition", "data.aws_partition.current.partition")),
+        "AWS::Region" => Some(("aws_region", "data.aws_region.current.region")),
+        _ => None,
     }
+}
+
+/// The Terraform variable that stands for a placeholder: its name in
+/// snake case (`SecretArn` -> `secret_arn`); `None` for a pseudo parameter
+/// that a data source answers.
+pub fn variable_name(p: Placeholder) -> Option<String> {
+    if data_source(p).is_some() {
+        return None;
+    }
+    let mut name = String::new();
+    for c in p.name().chars().filter(char::is_ascii_alphanumeric) {
+        if c.is_ascii_uppercase() && !name.is_empty() {
+            name.push('_');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    Some(name)
 }
 
 /// The expression a placeholder becomes.
 fn reference(p: Placeholder) -> String {
-    match variable_name(p) {
-        Some(name) => format!("var.{name}"),
-        None => "data.aws_caller_identity.current.account_id".to_owned(),
+    match (data_source(p), variable_name(p)) {
+        (Some((_, expression)), _) => expression.to_owned(),
+        (None, Some(name)) => format!("var.{name}"),
+        (None, None) => String::new(),
     }
 }
 
@@ -204,11 +229,16 @@ impl RotationSpec {
         let placeholders = self.placeholders();
         let variables: Vec<(String, Node)> = placeholders
             .iter()
-            .filter_map(|&p| variable_name(p).map(|name| (name.to_owned(), variable(p, name))))
+            .filter(|p| data_source(**p).is_none())
+            .filter_map(|&p| variable_name(p).map(|name| (name.clone(), variable(p, &name))))
             .collect();
+        // The partition always (the managed policy's ARN), then the data
+        // sources of the pseudo parameters the documents use.
         let mut data = vec![("aws_partition", map(vec![("current", map(vec![]))]))];
-        if placeholders.contains(&Placeholder::AccountId) {
-            data.push(("aws_caller_identity", map(vec![("current", map(vec![]))])));
+        for (kind, _) in placeholders.iter().filter_map(|&p| data_source(p)) {
+            if !data.iter().any(|(k, _)| *k == kind) {
+                data.push((kind, map(vec![("current", map(vec![]))])));
+            }
         }
 
         let mut config = vec![
@@ -220,7 +250,14 @@ impl RotationSpec {
                 "terraform",
                 map(vec![(
                     "required_providers",
-                    map(vec![("aws", map(vec![("source", text("hashicorp/aws"))]))]),
+                    map(vec![(
+                        "aws",
+                        map(vec![
+                            ("source", text("hashicorp/aws")),
+                            // `data.aws_region`'s `region` attribute.
+                            ("version", text(">= 6.0")),
+                        ]),
+                    )]),
                 )]),
             ),
         ];
@@ -365,6 +402,27 @@ mod tests {
         assert_eq!(
             attachment["policy_arn"],
             json!("arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
+        );
+    }
+
+    /// Every placeholder is a variable or a data source's attribute, with a
+    /// distinct name: a new placeholder cannot slip through unmapped.
+    #[test]
+    fn every_placeholder_has_a_reference() {
+        let mut seen = Vec::new();
+        for p in crate::Placeholder::ALL {
+            let reference = super::reference(p);
+            assert!(
+                reference.starts_with("var.") || reference.starts_with("data.aws_"),
+                "{p:?}: {reference:?}"
+            );
+            assert_eq!(p.is_pseudo_parameter(), reference.starts_with("data."), "{p:?}");
+            assert!(!seen.contains(&reference), "{reference}");
+            seen.push(reference);
+        }
+        assert_eq!(
+            super::variable_name(crate::Placeholder::RotationLambdaArn).as_deref(),
+            Some("rotation_lambda_arn")
         );
     }
 
