@@ -39,11 +39,13 @@ pub fn command() -> Command {
         Arg::new(FORMAT)
             .long(FORMAT)
             .value_name("FORMAT")
-            .value_parser(PossibleValuesParser::new(["json", "cloudformation"]))
+            .value_parser(PossibleValuesParser::new(["json", "cloudformation", "terraform"]))
             .default_value("json")
             .help(
                 "`json`: the policy documents; `cloudformation`: a template fragment with the execution \
-                 role and the invoke permission, values not given as parameters",
+                 role and the invoke permission, values not given as parameters; `terraform`: the same \
+                 as a Terraform configuration in JSON syntax (a `.tf.json` file), values not given as \
+                 variables",
             ),
     )
 }
@@ -51,11 +53,18 @@ pub fn command() -> Command {
 /// Runs `generate`: exit 0 with the documents on stdout, or 2 with one
 /// error line on stderr and nothing on stdout.
 pub fn run(matches: &ArgMatches) -> ExitCode {
-    let cloudformation = matches.get_one::<String>(FORMAT).map(String::as_str) == Some("cloudformation");
-    if cloudformation && matches.contains_id(ONLY) {
-        return crate::exit::usage(
-            "`--only` selects a policy document, `--format cloudformation` prints a template: use one or the other",
-        );
+    let format = matches.get_one::<String>(FORMAT).map_or("json", String::as_str);
+    // A template or a configuration holds both documents and the resources
+    // around them: there is no single document for `--only` to select.
+    if format != "json" && matches.contains_id(ONLY) {
+        return crate::exit::usage(format!(
+            "`--only` selects a policy document, `--format {format}` prints a whole {}: use one or the other",
+            if format == "terraform" {
+                "configuration"
+            } else {
+                "template"
+            }
+        ));
     }
     let spec = match spec(matches) {
         Ok(spec) => spec,
@@ -68,7 +77,8 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
         crate::exit::warning(describe(warning, matches));
     }
     let mut output = match matches.get_one::<String>(ONLY).map(String::as_str) {
-        _ if cloudformation => spec.cloudformation_json(),
+        _ if format == "cloudformation" => spec.cloudformation_json(),
+        _ if format == "terraform" => spec.terraform_json(),
         Some("resource-policy") => spec.resource_policy_json(),
         Some("execution-role-policy") => spec.execution_role_policy_json(),
         _ => {

@@ -410,7 +410,7 @@ fn render_sarif(linted: &[Linted]) -> String {
                 "message": {"text": f.message()},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": file.name},
+                        "artifactLocation": {"uri": artifact_uri(&file.name)},
                         "region": {"startLine": f.line(), "startColumn": f.column()}
                     },
                     "logicalLocations": [{"fullyQualifiedName": f.pointer(), "kind": "element"}]
@@ -419,29 +419,14 @@ fn render_sarif(linted: &[Linted]) -> String {
             }));
         }
     }
-    let rules: Vec<Value> = rules
-        .into_iter()
-        .map(|code| {
-            let severity = Check::by_code(code).map_or(Severity::Error, |c| c.severity());
-            let own = Check::OWN.iter().any(|c| c.code() == code);
-            json!({
-                "id": code,
-                "name": code,
-                "defaultConfiguration": {"level": sarif_level(severity)},
-                "properties": {
-                    "severity": severity.as_str(),
-                    "source": if own { "rotation-policy" } else { "IAM Access Analyzer policy check" },
-                    "tags": if severity == Severity::SecurityWarning { vec!["security"] } else { Vec::new() },
-                }
-            })
-        })
-        .collect();
+    let rules: Vec<Value> = rules.into_iter().map(sarif_rule).collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {
                 "name": "rotation-policy",
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules
             }},
@@ -452,6 +437,129 @@ fn render_sarif(linted: &[Linted]) -> String {
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// A file name as a SARIF `artifactLocation.uri`, which must be a URI
+/// reference (RFC 3986): bytes outside the unreserved and sub-delimiter
+/// characters are percent-encoded (a space, `<stdin>`'s brackets, and `:`,
+/// which in a relative reference's first segment would read as a scheme);
+/// an absolute path becomes a `file://` URI.
+fn artifact_uri(name: &str) -> String {
+    let mut uri = String::with_capacity(name.len() + 8);
+    if name.starts_with('/') {
+        uri.push_str("file://");
+    }
+    for byte in name.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(char::from(byte))
+            }
+            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@' => {
+                uri.push(char::from(byte))
+            }
+            _ => {
+                let _ = write!(uri, "%{byte:02X}");
+            }
+        }
+    }
+    uri
+}
+
+/// A check's name for people (SARIF's `name`, which must differ from the
+/// `id`): the code in UpperCamelCase, `INVALID_ACTION` -> `InvalidAction`.
+fn rule_name(code: &str) -> String {
+    code.split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+            })
+        })
+        .collect()
+}
+
+/// IAM's reference page of Access Analyzer's policy checks: one section per
+/// issue code, anchored `access-analyzer-reference-policy-checks-KIND-CODE`.
+const ACCESS_ANALYZER_CHECKS: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
+
+/// The AWS documentation page a check's finding is explained by: Access
+/// Analyzer's section for its own codes, the page each of this project's
+/// checks relies on for the others.
+fn help_uri(code: &str, severity: Severity) -> String {
+    let own = match code {
+        "SERVICE_REQUEST_KEY_IN_IDENTITY_POLICY" => Some(
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount",
+        ),
+        "KMS_ALIAS_AS_KEY_RESOURCE" => {
+            Some("https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html")
+        }
+        "SECRET_ARN_WITHOUT_SUFFIX" => Some(
+            "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html",
+        ),
+        "RESOURCE_TYPE_MISMATCH" | "ACTION_NEEDS_STAR_RESOURCE" => Some(
+            "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
+        ),
+        "LAMBDA_INVOKE_OPEN_TO_ANY_PRINCIPAL" => {
+            Some("https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html")
+        }
+        "DUPLICATE_JSON_KEY" | "UNSUPPORTED_CHARACTER" => {
+            Some("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html")
+        }
+        "UNRESOLVED_TEMPLATE_PLACEHOLDER" => Some(
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-sub.html",
+        ),
+        _ => None,
+    };
+    if let Some(uri) = own {
+        return uri.to_owned();
+    }
+    let kind = match severity {
+        Severity::Error => "error",
+        Severity::SecurityWarning => "security-warning",
+        Severity::Warning => "general-warning",
+        Severity::Suggestion => "suggestion",
+    };
+    format!(
+        "{ACCESS_ANALYZER_CHECKS}#access-analyzer-reference-policy-checks-{kind}-{}",
+        code.to_ascii_lowercase().replace('_', "-")
+    )
+}
+
+/// A SARIF `reportingDescriptor` for a check: what it finds (the check's
+/// documentation), its default level, and the AWS page that explains it.
+fn sarif_rule(code: &'static str) -> Value {
+    let check = Check::by_code(code);
+    let severity = check.map_or(Severity::Error, |c| c.severity());
+    let own = check.is_some_and(|c| Check::OWN.contains(&c));
+    let summary = check
+        .map_or("", Check::summary)
+        .trim_start_matches("(rotation-policy) ");
+    let summary = if summary.is_empty() { code } else { summary };
+    let sentence = summary.trim_end_matches('.');
+    let source = if own {
+        "rotation-policy"
+    } else {
+        "IAM Access Analyzer policy check"
+    };
+    let uri = help_uri(code, severity);
+    json!({
+        "id": code,
+        "name": rule_name(code),
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": format!("{sentence} ({source} {code}).")},
+        "help": {
+            "text": format!("{sentence}. See {uri}"),
+            "markdown": format!("{sentence}. See [the AWS documentation]({uri})."),
+        },
+        "helpUri": uri,
+        "defaultConfiguration": {"level": sarif_level(severity)},
+        "properties": {
+            "severity": severity.as_str(),
+            "source": source,
+            "tags": if severity == Severity::SecurityWarning { vec!["security"] } else { Vec::new() },
+        }
+    })
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -505,6 +613,50 @@ mod tests {
         assert!(text.contains(&format!("p.json:{line}:{column}")), "{text}");
         assert!(text.contains(&format!("at `{pointer}`")), "{text}");
         assert!(text.len() < 400, "{text}");
+    }
+
+    #[test]
+    fn sarif_uris_and_names() {
+        assert_eq!(artifact_uri("policies/role.json"), "policies/role.json");
+        assert_eq!(
+            artifact_uri("/tmp/my policy.json"),
+            "file:///tmp/my%20policy.json"
+        );
+        assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(artifact_uri("a:b.json"), "a%3Ab.json");
+        assert_eq!(artifact_uri("r\u{e9}le.json"), "r%C3%A9le.json");
+        assert_eq!(rule_name("INVALID_ACTION"), "InvalidAction");
+        assert_eq!(
+            rule_name("FORALLVALUES_WITH_SINGLE_VALUED_KEY"),
+            "ForallvaluesWithSingleValuedKey"
+        );
+    }
+
+    #[test]
+    fn every_check_has_sarif_help() {
+        for check in Check::ALL {
+            let rule = sarif_rule(check.code());
+            let summary = rule["shortDescription"]["text"].as_str().unwrap_or_default();
+            assert!(
+                !summary.is_empty() && summary != check.code() && !summary.starts_with('('),
+                "{}: {summary:?}",
+                check.code()
+            );
+            let uri = rule["helpUri"].as_str().unwrap_or_default();
+            assert!(
+                uri.starts_with("https://docs.aws.amazon.com/"),
+                "{}: {uri}",
+                check.code()
+            );
+            assert!(rule["help"]["text"].as_str().unwrap_or_default().contains(uri));
+        }
+        let rule = sarif_rule("INVALID_ACTION");
+        assert_eq!(
+            rule["helpUri"],
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html\
+             #access-analyzer-reference-policy-checks-error-invalid-action"
+        );
+        assert_eq!(rule["shortDescription"]["text"], Check::INVALID_ACTION.summary());
     }
 
     #[test]

@@ -192,6 +192,30 @@ fn cloudformation_format_excludes_only() {
     assert_eq!(json, generate_ok(&["--strategy", "single-user"]));
 }
 
+/// `--format terraform` prints a whole configuration: `--only` has no
+/// document to select in it; an unknown format names the flag.
+#[test]
+fn terraform_format_excludes_only_and_unknown_formats_are_usage_errors() {
+    assert_usage_error(
+        &[
+            "generate",
+            "--strategy",
+            "single-user",
+            "--format",
+            "terraform",
+            "--only",
+            "execution-role-policy",
+        ],
+        &["--only", "--format terraform"],
+    );
+    assert_usage_error(
+        &["generate", "--strategy", "single-user", "--format", "pulumi"],
+        &["--format", "pulumi"],
+    );
+    let config = generate_ok(&["--strategy", "single-user", "--format", "terraform"]);
+    assert!(config.contains("\"aws_lambda_permission\""), "{config}");
+}
+
 #[test]
 fn warnings_go_to_stderr_and_exit_zero() {
     let partial = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db";

@@ -160,9 +160,10 @@ fn sarif_is_version_2_1_0_with_one_result_per_finding() {
         assert_eq!(rules[index]["id"], result["ruleId"]);
         assert_eq!(result["level"], "warning");
         let location = &result["locations"][0];
+        // An absolute path is a `file://` URI (artifactLocation.uri is a URI reference).
         assert_eq!(
             location["physicalLocation"]["artifactLocation"]["uri"],
-            path.as_str()
+            format!("file://{}", path.replace(' ', "%20"))
         );
         assert_eq!(location["physicalLocation"]["region"]["startLine"], 8);
         assert_eq!(

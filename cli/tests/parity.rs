@@ -66,6 +66,10 @@ fn check(combination: &Combination, values: &Values) -> Result<(), String> {
             vec!["--format", "cloudformation"],
             format!("{}\n", spec.cloudformation_json()),
         ),
+        (
+            vec!["--format", "terraform"],
+            format!("{}\n", spec.terraform_json()),
+        ),
     ];
     for (extra, want) in expected {
         let got = generate(combination, values, &extra)?;

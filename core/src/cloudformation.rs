@@ -77,9 +77,10 @@ fn document(json: &str) -> Node {
         .unwrap_or(Node::Map(OrderedMap::new()))
 }
 
-/// The parameter declaration of a placeholder.
-fn parameter(p: Placeholder) -> Node {
-    let (description, pattern) = match p {
+/// A placeholder's description and the pattern its value must match (the
+/// whole value), shared with the Terraform output's variable validations.
+pub(crate) fn description_and_pattern(p: Placeholder) -> (&'static str, &'static str) {
+    match p {
         Placeholder::SecretArn => (
             "ARN of the rotated secret",
             "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+",
@@ -100,7 +101,12 @@ fn parameter(p: Placeholder) -> Node {
         // Pseudo parameters, never declared; listed for completeness.
         Placeholder::Region => ("AWS Region of the function", "[a-z]+(-[a-z0-9]+)+"),
         Placeholder::Partition => ("AWS partition", "aws(-[a-z]+)*"),
-    };
+    }
+}
+
+/// The parameter declaration of a placeholder.
+fn parameter(p: Placeholder) -> Node {
+    let (description, pattern) = description_and_pattern(p);
     map(vec![
         ("Type", text("String")),
         ("Description", text(description)),

@@ -48,6 +48,8 @@ pub mod spec;
 pub mod suggest;
 #[cfg(feature = "analysis")]
 pub mod template;
+#[cfg(feature = "serde")]
+pub mod terraform;
 
 pub use arn::{
     AccountId, Arn, ArnError, ArnErrorKind, FunctionArn, KmsKeyArn, Partition, SecretArn, SecretSuffix,

@@ -68,11 +68,20 @@ impl Check {
 }
 
 macro_rules! checks {
-    ($($(#[$doc:meta])* $name:ident = $severity:ident;)*) => {
+    ($($(#[doc = $doc:literal])* $name:ident = $severity:ident;)*) => {
         impl Check {
-            $($(#[$doc])* pub const $name: Check = Check { code: stringify!($name), severity: Severity::$severity };)*
+            $($(#[doc = $doc])* pub const $name: Check = Check { code: stringify!($name), severity: Severity::$severity };)*
             /// Every check the linter runs.
             pub const ALL: &'static [Check] = &[$(Check::$name),*];
+
+            /// What the check finds: its documentation above, on one line
+            /// (the SARIF output's rule descriptions).
+            pub fn summary(self) -> &'static str {
+                match self.code {
+                    $(stringify!($name) => concat!($($doc),*).trim_ascii(),)*
+                    _ => "",
+                }
+            }
         }
     };
 }
