@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packages the four publishable crates (`cargo package`, as `cargo publish`
+# Packages the five publishable crates (`cargo package`, as `cargo publish`
 # would, without uploading) and prints each package's size and file count.
 # --no-verify: verifying builds each package against its dependencies from
 # crates.io, where this version of the workspace's own crates is not yet.
@@ -8,7 +8,7 @@
 #   bash scripts/package-crates.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-crates=(rotation-policy-core rotation-policy-macros rotation-policy rotation-policy-cli)
+crates=(rotation-policy-catalog rotation-policy-core rotation-policy-macros rotation-policy rotation-policy-cli)
 args=()
 for crate in "${crates[@]}"; do args+=(-p "$crate"); done
 # The warnings name the tests and benches the include lists leave out.
