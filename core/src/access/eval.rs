@@ -60,11 +60,14 @@ impl StatementRef {
 impl std::fmt::Display for StatementRef {
     /// `FILE#/Statement/N`, an RFC 6901 pointer in the file (`FILE#/Statement`
     /// for a single statement object).
+    /// A name that already holds a pointer (`TEMPLATE#/Resources/...`, a
+    /// policy inside a template) is continued: `TEMPLATE#/Resources/.../Statement/N`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let join = if self.policy.contains("#/") { "/" } else { "#/" };
         if self.single {
-            write!(f, "{}#/Statement", self.policy)
+            write!(f, "{}{join}Statement", self.policy)
         } else {
-            write!(f, "{}#/Statement/{}", self.policy, self.index)
+            write!(f, "{}{join}Statement/{}", self.policy, self.index)
         }
     }
 }

@@ -172,7 +172,7 @@ pub(crate) struct Permission<'n> {
     pub function_url_auth_type: Option<(&'n Node, String)>,
 }
 
-fn lambda_permission(props: &Node, props_at: &str) -> Node {
+pub(crate) fn lambda_permission(props: &Node, props_at: &str) -> Node {
     let get = |name: &str| props.get(name).map(|n| (n, child(props_at, name)));
     permission_statement(&Permission {
         whole: props,
