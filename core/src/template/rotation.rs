@@ -957,3 +957,4 @@ fn has_if(node: &Node) -> bool {
         .any(|m| m.key == "Fn::If" || has_if(&m.value))
         || node.items().iter().any(has_if)
 }
+
