@@ -258,7 +258,11 @@ fn run_template(matches: &ArgMatches, path: &str) -> ExitCode {
         _ => {
             let mut out = to_text(&report);
             if report.allowed && !allowed {
-                out = out.replacen("rotation: allowed", "rotation: NOT PROVABLE (allowed if the values below are as assumed)", 1);
+                out = out.replacen(
+                    "rotation: allowed",
+                    "rotation: NOT PROVABLE (allowed if the values below are as assumed)",
+                    1,
+                );
             }
             out.push_str(&template_text(&found, &unprovable));
             out
@@ -323,7 +327,10 @@ fn template_text(found: &RotationTemplate, unprovable: &[String]) -> String {
         );
         let _ = p;
     }
-    for (what, p) in [("secret policy", found.secret_policy()), ("key policy", found.key_policy())] {
+    for (what, p) in [
+        ("secret policy", found.secret_policy()),
+        ("key policy", found.key_policy()),
+    ] {
         if let Some(p) = p {
             let _ = writeln!(out, "  {what}: {}", p.name);
         }

@@ -3,7 +3,9 @@
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use rotation_policy_core::{Diagnostic, Engine, Field, Kms, Profile, RotationSpec, RotationSpecBuilder, Strategy};
+use rotation_policy_core::{
+    Diagnostic, Engine, Field, Kms, Profile, RotationSpec, RotationSpecBuilder, Strategy,
+};
 
 const STRATEGY: &str = "strategy";
 const ACCOUNT: &str = "account";

@@ -248,9 +248,9 @@ fn account_root(value: &str) -> Option<&str> {
     // CDK's and the KMS default key policy's principal) is the same root of
     // the deploying account, whatever the partition.
     if let Some(rest) = value.strip_prefix("arn:${AWS::Partition}:iam::") {
-        return rest
-            .strip_suffix(":root")
-            .filter(|a| *a == "${AWS::AccountId}" || (a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())));
+        return rest.strip_suffix(":root").filter(|a| {
+            *a == "${AWS::AccountId}" || (a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        });
     }
     let arn = crate::arn::Arn::parse(value).ok()?;
     (arn.service() == "iam" && arn.region().is_empty() && arn.resource() == "root")

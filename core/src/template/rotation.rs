@@ -346,7 +346,9 @@ fn read(name: &str, text: &str) -> Result<Node, ReadError> {
     let lines = Lines::new(text);
     match Document::parse(text) {
         Ok(doc) => Ok(tree::from_json(&doc, &lines)),
-        Err(e) if text.trim_start().starts_with(['{', '[']) || name.to_ascii_lowercase().ends_with(".json") => {
+        Err(e)
+            if text.trim_start().starts_with(['{', '[']) || name.to_ascii_lowercase().ends_with(".json") =>
+        {
             Err(ReadError {
                 message: format!("JSON syntax error: {}", e.message),
                 line: lines.pos(e.offset).line,
@@ -407,7 +409,8 @@ pub fn rotation_template(
     selection: Selection<'_>,
 ) -> Result<RotationTemplate, TemplateError> {
     let template_error = |m: String| TemplateError::new(TemplateArg::Template, m);
-    let text = std::str::from_utf8(source).map_err(|e| template_error(format!("`{name}` is not UTF-8: {e}")))?;
+    let text =
+        std::str::from_utf8(source).map_err(|e| template_error(format!("`{name}` is not UTF-8: {e}")))?;
     let root = read(name, text).map_err(|e| template_error(format!("`{name}:{e}`")))?;
     if !cfn::is_template(&root) {
         return Err(template_error(format!(
@@ -540,12 +543,26 @@ pub fn rotation_template(
                     (role.id.to_owned(), vec![first.clone()])
                 }
                 _ => {
+                    // A hosted rotation's function and role come from the
+                    // `AWS::SecretsManager` transform (Secrets Manager User
+                    // Guide, "AWS::SecretsManager transform").
+                    let hosted = resources.iter().find(|r| {
+                        r.kind == "AWS::SecretsManager::RotationSchedule"
+                            && r.props().and_then(|p| p.get("HostedRotationLambda")).is_some()
+                    });
+                    let why = match hosted {
+                        Some(h) => format!(
+                            "; its rotation `{}` is hosted: the `AWS::SecretsManager` transform adds that function and its role, which the template does not show",
+                            h.id
+                        ),
+                        None => String::new(),
+                    };
                     return Err(TemplateError::new(
                         TemplateArg::Function,
                         format!(
-                            "`{name}` has no `AWS::Lambda::Function` or `AWS::Serverless::Function`, nor one role for Lambda with permissions for one function"
+                            "`{name}` has no `AWS::Lambda::Function` or `AWS::Serverless::Function`, nor one role for Lambda with permissions for one function{why}"
                         ),
-                    ))
+                    ));
                 }
             }
         }
@@ -559,7 +576,10 @@ pub fn rotation_template(
     let schedules: Vec<(&Resource<'_>, String)> = resources
         .iter()
         .filter(|r| r.kind == "AWS::SecretsManager::RotationSchedule")
-        .filter(|r| r.prop_text("RotationLambdaARN").is_some_and(|t| names_function(&t)))
+        .filter(|r| {
+            r.prop_text("RotationLambdaARN")
+                .is_some_and(|t| names_function(&t))
+        })
         .filter_map(|r| Some((r, r.prop_text("SecretId")?)))
         .collect();
     let secret_text = match schedules.as_slice() {
@@ -603,7 +623,10 @@ pub fn rotation_template(
     let mut key_resource = None;
     if let Some(key_text) = secret_resource.and_then(|s| s.prop_text("KmsKeyId")) {
         b.out.kms = true;
-        match token_id(&key_text).and_then(|id| find(id)).filter(|k| k.kind == "AWS::KMS::Key") {
+        match token_id(&key_text)
+            .and_then(|id| find(id))
+            .filter(|k| k.kind == "AWS::KMS::Key")
+        {
             Some(key) => {
                 b.rename(&format!("${{{}.Arn}}", key.id), KEY);
                 b.out.placeholders.push(Stands {
@@ -683,7 +706,10 @@ pub fn rotation_template(
 }
 
 fn list(ids: &[&str]) -> String {
-    ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 struct Builder<'a, 'n> {
@@ -803,9 +829,18 @@ impl Builder<'_, '_> {
         let role_tokens = [format!("${{{}}}", role.id)];
         let props_at = child(&role.pointer(), "Properties");
         if let Some(props) = role.props() {
-            for (i, p) in props.get("Policies").map(Node::items).unwrap_or_default().iter().enumerate() {
+            for (i, p) in props
+                .get("Policies")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 if let Some(doc) = p.get("PolicyDocument") {
-                    let at = child(&child(&child(&props_at, "Policies"), &i.to_string()), "PolicyDocument");
+                    let at = child(
+                        &child(&child(&props_at, "Policies"), &i.to_string()),
+                        "PolicyDocument",
+                    );
                     if let Ok(policy) = self.policy(doc, &at, role.node) {
                         self.out.role_policies.push(policy);
                     }
@@ -817,7 +852,11 @@ impl Builder<'_, '_> {
                     role.id
                 ));
             }
-            for arn in props.get("ManagedPolicyArns").map(Node::items).unwrap_or_default() {
+            for arn in props
+                .get("ManagedPolicyArns")
+                .map(Node::items)
+                .unwrap_or_default()
+            {
                 let text = text_of(arn);
                 let in_template = token_id(&text).and_then(|id| {
                     self.resources
@@ -918,17 +957,25 @@ impl Builder<'_, '_> {
                     .map(|t| format!("holds `{t}`, a value the template does not decide"))
             };
             if let Some(why) = why {
-                self.out.uncertain.insert((self.function_policy_name(), index), why);
+                self.out
+                    .uncertain
+                    .insert((self.function_policy_name(), index), why);
             }
-            match std::mem::replace(&mut document.statement, crate::policy::OneOrMany::Many(Vec::new())) {
+            match std::mem::replace(
+                &mut document.statement,
+                crate::policy::OneOrMany::Many(Vec::new()),
+            ) {
                 crate::policy::OneOrMany::One(s) => statements.push(s),
                 crate::policy::OneOrMany::Many(many) => statements.extend(many),
             }
             sources.push(p.pointer());
         }
         if statements.is_empty() {
-            self.out.notes.push(
-                "no `AWS::Lambda::Permission` for the function: Secrets Manager may not invoke it".to_owned(),
+            // Without a function policy Lambda lets no service invoke the
+            // function (Lambda Developer Guide, "Using resource-based
+            // policies in Lambda"); one may be added outside the template.
+            self.out.global.push(
+                "lambda:InvokeFunction: no `AWS::Lambda::Permission` for the function in the template, so Secrets Manager may invoke it only if a permission added outside the template allows it".to_owned(),
             );
             return;
         }
@@ -957,4 +1004,3 @@ fn has_if(node: &Node) -> bool {
         .any(|m| m.key == "Fn::If" || has_if(&m.value))
         || node.items().iter().any(has_if)
 }
-
