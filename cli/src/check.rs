@@ -319,13 +319,12 @@ fn template_text(found: &RotationTemplate, unprovable: &[String]) -> String {
     for p in found.role_policies() {
         let _ = writeln!(out, "  role policy: {}", p.name);
     }
-    if let Some(p) = found.function_policy() {
+    if found.function_policy().is_some() {
         let _ = writeln!(
             out,
             "  function policy: the statements of {} (in this order)",
             found.function_policy_sources().join(", ")
         );
-        let _ = p;
     }
     for (what, p) in [
         ("secret policy", found.secret_policy()),

@@ -272,7 +272,7 @@ fn service_principal(text: &str) -> Option<String> {
 /// Lambda takes a function name, a partial ARN (`ACCOUNT:function:NAME`)
 /// or an ARN (Lambda API reference, "AddPermission": FunctionName); the
 /// policy's `Resource` is always the ARN.
-fn function_arn(name: &str) -> String {
+pub(crate) fn function_arn(name: &str) -> String {
     if name.starts_with("arn:") || name.starts_with("${") {
         name.to_owned()
     } else if name.contains(':') {

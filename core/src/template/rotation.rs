@@ -263,10 +263,9 @@ impl RotationTemplate {
 
     /// The policies the check consults for `request` (as `access::check` does).
     fn considered(&self, request: &crate::access::Request) -> Vec<&TemplatePolicy> {
-        if request.action.eq_ignore_ascii_case("lambda:InvokeFunction") && !request.is_service("kms") {
-            if let crate::access::RequestPrincipal::Service(_) = request.principal {
-                return self.function_policy.iter().collect();
-            }
+        // The invoke is Secrets Manager's, judged by the function policy alone.
+        if let crate::access::RequestPrincipal::Service(_) = request.principal {
+            return self.function_policy.iter().collect();
         }
         let mut out: Vec<&TemplatePolicy> = self.role_policies.iter().collect();
         if request.is_service("secretsmanager") && request.resource != "*" {
@@ -618,13 +617,13 @@ pub fn rotation_template(
     let secret_resource = secret_text
         .as_ref()
         .and_then(|(_, s)| token_id(s))
-        .and_then(|id| find(id))
+        .and_then(&find)
         .filter(|r| r.kind == "AWS::SecretsManager::Secret");
     let mut key_resource = None;
     if let Some(key_text) = secret_resource.and_then(|s| s.prop_text("KmsKeyId")) {
         b.out.kms = true;
         match token_id(&key_text)
-            .and_then(|id| find(id))
+            .and_then(&find)
             .filter(|k| k.kind == "AWS::KMS::Key")
         {
             Some(key) => {
@@ -735,7 +734,8 @@ impl Builder<'_, '_> {
             out.push_str(&rest[..at]);
             let after = &rest[at..];
             let Some(close) = after.find('}') else {
-                break;
+                out.push_str(after);
+                return out;
             };
             let token = &after[..=close];
             match self.renames.iter().find(|(from, _)| from == token) {
@@ -934,7 +934,8 @@ impl Builder<'_, '_> {
             // statement's `Resource` is its ARN either way.
             let mut json = extract(&made, &at).json;
             for text in function_texts {
-                json = json.replace(&format!("\"{text}\""), &format!("\"{FUNCTION}\""));
+                let arn = cfn::function_arn(text);
+                json = json.replace(&format!("\"{arn}\""), &format!("\"{FUNCTION}\""));
             }
             let renamed = self.renamed(&json);
             let Ok(mut document) = PolicyDocument::from_json(&renamed) else {
@@ -1003,4 +1004,178 @@ fn has_if(node: &Node) -> bool {
         .iter()
         .any(|m| m.key == "Fn::If" || has_if(&m.value))
         || node.items().iter().any(has_if)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: secretsmanager:*
+                Resource: !Ref Secret
+              - Effect: Deny
+                Action: secretsmanager:DeleteSecret
+                Resource: !If [Prod, !Ref Secret, !Ref AWS::NoValue]
+  Secret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      KmsKeyId: !Ref Key
+  Key:
+    Type: AWS::KMS::Key
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt Role.Arn
+      FunctionName: rotate
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: rotate
+      Principal: secretsmanager.amazonaws.com
+      SourceAccount: !Ref AWS::AccountId
+  Schedule:
+    Type: AWS::SecretsManager::RotationSchedule
+    Properties:
+      SecretId: !Ref Secret
+      RotationLambdaARN: !GetAtt Fn.Arn
+";
+
+    fn found(source: &str) -> RotationTemplate {
+        rotation_template("t.yaml", source.as_bytes(), Selection::default()).expect("reads")
+    }
+
+    #[test]
+    fn template_placeholders_become_the_specs() {
+        let found = found(BASE);
+        assert_eq!(found.function(), Some("Fn"));
+        assert_eq!(found.role_arn(), "${Role.Arn}");
+        assert_eq!(found.vpc(), Some(false));
+        let role = &found.role_policies()[0];
+        assert_eq!(
+            role.name,
+            "t.yaml#/Resources/Role/Properties/Policies/0/PolicyDocument"
+        );
+        assert_eq!(
+            role.document.statements()[0]
+                .resource
+                .as_ref()
+                .map(|r| r.as_slice().to_vec()),
+            Some(vec![SECRET.to_owned()])
+        );
+        // The permission names the function by its `FunctionName`: its
+        // statement's resource is the function's ARN.
+        let function_policy = found.function_policy().expect("function policy");
+        assert_eq!(
+            function_policy.document.statements()[0]
+                .resource
+                .as_ref()
+                .map(|r| r.as_slice().to_vec()),
+            Some(vec![FUNCTION.to_owned()])
+        );
+        assert_eq!(found.function_policy_sources(), ["/Resources/Invoke"]);
+        // `KmsKeyId: !Ref Key` is the key of the template: its ARN is `${KmsKeyArn}`;
+        // without a `KeyPolicy` the KMS requests cannot be proved.
+        assert!(found.kms());
+        assert!(found.key_policy().is_none());
+        assert_eq!(found.per_service.len(), 1, "{:?}", found.per_service);
+        // The `Fn::If` makes statement 1 unknown; statement 0 is not.
+        let key = |i: usize| (role.name.clone(), i);
+        assert!(!found.uncertain.contains_key(&key(0)));
+        assert!(found.uncertain[&key(1)].contains("Fn::If"));
+    }
+
+    #[test]
+    fn a_placeholder_compared_with_a_literal_is_unknown_and_one_with_itself_is_not() {
+        let request = crate::access::Request::new(
+            crate::access::RequestPrincipal::Service("x.amazonaws.com".to_owned()),
+            "secretsmanager:GetSecretValue",
+            SECRET,
+            "test",
+        )
+        .with("aws:SourceAccount", "${AWS::AccountId}");
+        let statement = |resource: &str, account: &str| -> Statement {
+            let json = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":"*","Resource":"{resource}","Condition":{{"StringEquals":{{"aws:SourceAccount":"{account}"}}}}}}]}}"#
+            );
+            PolicyDocument::from_json(&json).expect("policy").statements()[0].clone()
+        };
+        let exact = ["*", SECRET, "${Other}", "${SecretArn}*"];
+        for resource in exact {
+            assert_eq!(
+                compares_unknown(&statement(resource, "${AWS::AccountId}"), &request),
+                None,
+                "{resource}"
+            );
+        }
+        for resource in [
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-*",
+            "arn:${AWS::Partition}:secretsmanager:*",
+        ] {
+            let why = compares_unknown(&statement(resource, "${AWS::AccountId}"), &request);
+            assert!(why.is_some_and(|w| w.contains(resource)), "{resource}");
+        }
+        let why = compares_unknown(&statement("*", "111122223333"), &request);
+        assert!(why.is_some_and(|w| w.contains("aws:SourceAccount")));
+    }
+
+    #[test]
+    fn tokens_and_renames_are_whole_placeholders() {
+        assert!(is_token("${Secret}") && is_token("${Fn.Arn}"));
+        assert!(!is_token("${A}-${B}") && !is_token("arn:${AWS::Partition}") && !is_token("${"));
+        assert_eq!(token_id("${Fn.Arn}"), Some("Fn"));
+        let resources: Vec<Resource<'_>> = Vec::new();
+        let b = Builder {
+            name: "t",
+            resources: &resources,
+            renames: vec![("${S}".to_owned(), SECRET.to_owned())],
+            out: super::tests::found(BASE),
+        };
+        assert_eq!(
+            b.renamed("${S}-?????? ${SS} ${S"),
+            "${SecretArn}-?????? ${SS} ${S"
+        );
+        assert_eq!(
+            b.unknown_token("${aws:username} ${AWS::Region} ${Param}"),
+            Some("${Param}")
+        );
+    }
+
+    #[test]
+    fn errors_name_the_option() {
+        let err = |source: &str, function: Option<&str>| {
+            rotation_template(
+                "t.yaml",
+                source.as_bytes(),
+                Selection {
+                    function,
+                    superuser_secret: None,
+                },
+            )
+            .expect_err("an error")
+        };
+        let two = BASE.replace(
+            "  Invoke:",
+            "  Other:\n    Type: AWS::Lambda::Function\n  Invoke:",
+        );
+        assert_eq!(err(&two, None).arg(), TemplateArg::Function);
+        assert!(err(&two, None).message().contains("`Fn`, `Other`"));
+        assert_eq!(err(BASE, Some("Nope")).arg(), TemplateArg::Function);
+        assert_eq!(err(&two, Some("Other")).arg(), TemplateArg::Template);
+        assert!(err(&two, Some("Other")).message().contains("has no `Role`"));
+        assert_eq!(err("a: [", None).arg(), TemplateArg::Template);
+        assert_eq!(err("{\"a\": 1}", None).arg(), TemplateArg::Template);
+        assert!(err("Resources: {}\n", None)
+            .message()
+            .contains("not a CloudFormation template"));
+    }
 }
