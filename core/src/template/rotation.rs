@@ -319,6 +319,31 @@ fn compares_unknown(statement: &Statement, request: &crate::access::Request) -> 
             request.resource
         ));
     }
+    // A resource or key policy's `AWS` principal: a literal account or ARN
+    // against the role, whose ARN and account are the template's.
+    if let crate::access::RequestPrincipal::Role { arn, account } = &request.principal {
+        let principals = statement.principal.iter().chain(statement.not_principal.iter());
+        for principal in principals {
+            let crate::policy::Principal::Map(map) = principal else {
+                continue;
+            };
+            let values = map
+                .iter()
+                .filter(|(kind, _)| *kind == "AWS")
+                .flat_map(|(_, v)| v.as_slice());
+            for value in values {
+                let decided = value == "*"
+                    || value.contains("${")
+                    || !(account.contains("${") || arn.as_deref().is_some_and(|a| a.contains("${")));
+                if !decided {
+                    return Some(format!(
+                        "names the principal `{value}`, which the template does not decide is or is not the role `{}`",
+                        request.principal_name()
+                    ));
+                }
+            }
+        }
+    }
     let block = statement.condition.as_ref()?;
     for (_, keys) in block.iter() {
         for (key, values) in keys.iter() {
@@ -1126,6 +1151,35 @@ mod tests {
         }
         let why = compares_unknown(&statement("*", "111122223333"), &request);
         assert!(why.is_some_and(|w| w.contains("aws:SourceAccount")));
+    }
+
+    #[test]
+    fn a_literal_principal_against_the_templates_role_is_unknown() {
+        let request = crate::access::Request::new(
+            crate::access::RequestPrincipal::Role {
+                arn: Some("${Role.Arn}".to_owned()),
+                account: "${AWS::AccountId}".to_owned(),
+            },
+            "kms:Decrypt",
+            KEY,
+            "test",
+        );
+        let statement = |principal: &str| -> Statement {
+            let json = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":{{"AWS":"{principal}"}},"Action":"kms:*","Resource":"*"}}]}}"#
+            );
+            PolicyDocument::from_json(&json).expect("policy").statements()[0].clone()
+        };
+        let unknown = compares_unknown(&statement("arn:aws:iam::111122223333:role/admin"), &request);
+        assert!(unknown.is_some_and(|w| w.contains("role/admin")));
+        for decided in [
+            "*",
+            "${Role.Arn}",
+            "${Other.Arn}",
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
+        ] {
+            assert_eq!(compares_unknown(&statement(decided), &request), None, "{decided}");
+        }
     }
 
     #[test]
