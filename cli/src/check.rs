@@ -257,10 +257,15 @@ fn run_template(matches: &ArgMatches, path: &str) -> ExitCode {
         }
         _ => {
             let mut out = to_text(&report);
-            if report.allowed && !allowed {
+            if !unprovable.is_empty() {
+                let (said, assumed) = if report.allowed {
+                    ("rotation: allowed", "allowed")
+                } else {
+                    ("rotation: DENIED", "denied")
+                };
                 out = out.replacen(
-                    "rotation: allowed",
-                    "rotation: NOT PROVABLE (allowed if the values below are as assumed)",
+                    said,
+                    &format!("rotation: NOT PROVABLE ({assumed} if the values below are as assumed)"),
                     1,
                 );
             }

@@ -416,3 +416,65 @@ fn template_conflicts_with_the_policy_files_and_the_derived_values() {
         );
     }
 }
+
+/// Without a rotation schedule the template does not say which secret the
+/// function rotates: a role that grants on a secret of another name is not
+/// proved denied.
+#[test]
+fn without_a_rotation_schedule_a_denial_is_not_provable() {
+    let source = "Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: [secretsmanager:DescribeSecret, secretsmanager:GetSecretValue, secretsmanager:PutSecretValue, secretsmanager:UpdateSecretVersionStage]
+                Resource: !Ref DbSecret
+              - Effect: Allow
+                Action: secretsmanager:GetRandomPassword
+                Resource: '*'
+  DbSecret:
+    Type: AWS::SecretsManager::Secret
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt Role.Arn
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: secretsmanager.amazonaws.com
+      SourceAccount: !Ref AWS::AccountId
+";
+    let text = run_with(&["check", "--strategy", "single-user", "--template", "-"], source);
+    assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
+    let out = stdout(&text);
+    assert!(
+        out.starts_with("rotation: NOT PROVABLE (denied if the values below are as assumed)"),
+        "{out}"
+    );
+    let json_out = run_with(
+        &[
+            "check",
+            "--strategy",
+            "single-user",
+            "--format",
+            "json",
+            "--template",
+            "-",
+        ],
+        source,
+    );
+    let report = json(&json_out);
+    assert_eq!(report["allowed"], false);
+    let reasons = report["template"]["unprovable"].as_array().expect("unprovable");
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(reasons.iter().all(|r| r
+        .as_str()
+        .is_some_and(|r| r.contains("no `AWS::SecretsManager::RotationSchedule`"))));
+}

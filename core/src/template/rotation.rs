@@ -140,6 +140,10 @@ pub struct RotationTemplate {
     global: Vec<String>,
     /// Reasons that apply to requests of a service (`kms`): the key policy is not in the template.
     per_service: Vec<(String, String)>,
+    /// No rotation schedule names the function: which secret it rotates is
+    /// not in the template, so a denial on `${SecretArn}` may be a grant on
+    /// the real secret under another name.
+    secret_unnamed: bool,
     /// (policy name, statement index) -> why the statement's value is not known.
     uncertain: BTreeMap<(String, usize), String>,
 }
@@ -219,6 +223,16 @@ impl RotationTemplate {
         }
         for result in results {
             let request = &result.request;
+            if self.secret_unnamed
+                && result.evaluation.decision != Decision::Allowed
+                && request.resource == SECRET
+            {
+                out.push(format!(
+                    "{} on {SECRET} ({}): no `AWS::SecretsManager::RotationSchedule` names the function, so the template does not say which secret it rotates; a grant on another name may be that secret",
+                    request.action,
+                    result.evaluation.decision.as_str().replace('_', " ")
+                ));
+            }
             for (service, reason) in &self.per_service {
                 if request.is_service(service) {
                     out.push(format!("{} on {}: {reason}", request.action, request.resource));
@@ -476,6 +490,7 @@ pub fn rotation_template(
             notes: cfn::transform_notes(&root),
             global: Vec::new(),
             per_service: Vec::new(),
+            secret_unnamed: false,
             uncertain: BTreeMap::new(),
         },
     };
@@ -612,6 +627,7 @@ pub fn rotation_template(
                 placeholder: SECRET.to_owned(),
                 meaning: "the rotated secret: no `AWS::SecretsManager::RotationSchedule` names the function, so the template's own `${SecretArn}`, if it has one".to_owned(),
             });
+            b.out.secret_unnamed = true;
             None
         }
         [(schedule, secret), rest @ ..] => {
