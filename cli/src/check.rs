@@ -11,7 +11,10 @@ use rotation_policy_core::access::{
     check, locate_parse_error, uninterpretable, CheckInput, CheckReport, Decision, PolicyInput,
     RequirementResult,
 };
-use rotation_policy_core::{Arn, PolicyDocument};
+use rotation_policy_core::template::{
+    rotation_template, RotationTemplate, Selection, TemplateArg, TemplatePolicy,
+};
+use rotation_policy_core::{Arn, Kms, PolicyDocument};
 use serde_json::{json, Value};
 
 use crate::input::read_input;
@@ -23,6 +26,7 @@ const SECRET_POLICY: &str = "secret-policy";
 const KEY_POLICY: &str = "key-policy";
 const ROLE_ARN: &str = "role-arn";
 const FORMAT: &str = "format";
+const TEMPLATE: &str = "template";
 
 /// The `check` subcommand's arguments: the spec options plus the policies.
 pub fn command() -> Command {
@@ -48,7 +52,7 @@ pub fn command() -> Command {
         Arg::new(ROLE_POLICY)
             .long(ROLE_POLICY)
             .value_name("FILE")
-            .required(true)
+            .required_unless_present(TEMPLATE)
             .num_args(1..)
             .action(ArgAction::Append)
             .help("The execution role's policy documents (inline or managed); `-` reads stdin"),
@@ -64,6 +68,26 @@ pub fn command() -> Command {
             .long(ROLE_ARN)
             .value_name("ARN")
             .help("The execution role's ARN, for key and secret policies that name it"),
+    )
+    .arg(
+        Arg::new(TEMPLATE)
+            .long(TEMPLATE)
+            .value_name("FILE")
+            .conflicts_with_all([
+                ROLE_POLICY,
+                RESOURCE_POLICY,
+                SECRET_POLICY,
+                KEY_POLICY,
+                ROLE_ARN,
+                "secret",
+                "kms-key",
+                "account",
+            ])
+            .help(
+                "A CloudFormation template (JSON or YAML, a CDK app's `cdk.out/*.template.json`): the \
+                 rotation function's role policies, its permissions, the secret policy and the key policy \
+                 are taken from it, and `--function` names the function's logical id",
+            ),
     )
     .arg(
         Arg::new(FORMAT)
@@ -161,8 +185,177 @@ fn role_arn(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs `check --template`: the policies and spec values from the template.
+fn run_template(matches: &ArgMatches, path: &str) -> ExitCode {
+    let bytes = match read_input(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return crate::exit::usage(format!("`--template`: {e}")),
+    };
+    let text = |id: &str| matches.get_one::<String>(id).map(String::as_str);
+    let selection = Selection {
+        function: text("function"),
+        superuser_secret: text("superuser-secret"),
+    };
+    let found = match rotation_template(path, &bytes, selection) {
+        Ok(found) => found,
+        Err(e) => {
+            let flag = match e.arg() {
+                TemplateArg::Function => "--function",
+                TemplateArg::SuperuserSecret => "--superuser-secret",
+                _ => "--template",
+            };
+            return crate::exit::usage(format!("`{flag}`: {}", e.message()));
+        }
+    };
+    let mut builder = crate::spec_args::builder(matches);
+    if let Some(secret) = found.secret_arn() {
+        builder = builder.secret(secret);
+    }
+    if found.kms() && !matches.get_flag("kms") {
+        builder = builder.kms(Kms::CustomerManaged);
+    }
+    if let Some(superuser) = found.superuser_secret_arn() {
+        builder = builder.superuser_secret(superuser);
+    }
+    if let Some(vpc) = found.vpc() {
+        builder = builder.vpc(vpc);
+    }
+    let spec = match builder.build() {
+        Ok(spec) => spec,
+        Err(e) => {
+            let line: Vec<String> = e
+                .into_diagnostics()
+                .iter()
+                .map(|d| format!("`--template`: {}", describe(d, matches)))
+                .collect();
+            return crate::exit::usage(line.join("; "));
+        }
+    };
+    let role_policies: Vec<PolicyInput<'_>> = found.role_policies().iter().map(policy).collect();
+    let report = check(&CheckInput {
+        spec: &spec,
+        role_arn: Some(found.role_arn()),
+        role_policies: &role_policies,
+        resource_policy: found.function_policy().map(policy),
+        secret_policy: found.secret_policy().map(policy),
+        key_policy: found.key_policy().map(policy),
+    });
+    let unprovable = found.unprovable(&report);
+    let allowed = report.allowed && unprovable.is_empty();
+    let output = match matches.get_one::<String>(FORMAT).map(String::as_str) {
+        Some("json") => {
+            let mut json = to_json(&report);
+            json["allowed"] = json!(allowed);
+            json["template"] = template_json(&found, &unprovable);
+            match serde_json::to_string_pretty(&json) {
+                Ok(mut text) => {
+                    text.push('\n');
+                    text
+                }
+                Err(e) => return crate::exit::usage(format!("cannot serialize the report: {e}")),
+            }
+        }
+        _ => {
+            let mut out = to_text(&report);
+            if !unprovable.is_empty() {
+                let (said, assumed) = if report.allowed {
+                    ("rotation: allowed", "allowed")
+                } else {
+                    ("rotation: DENIED", "denied")
+                };
+                out = out.replacen(
+                    said,
+                    &format!("rotation: NOT PROVABLE ({assumed} if the values below are as assumed)"),
+                    1,
+                );
+            }
+            out.push_str(&template_text(&found, &unprovable));
+            out
+        }
+    };
+    finish(&output, allowed)
+}
+
+fn policy(p: &TemplatePolicy) -> PolicyInput<'_> {
+    PolicyInput {
+        name: &p.name,
+        document: &p.document,
+    }
+}
+
+/// Prints the report and gives the exit code.
+fn finish(output: &str, allowed: bool) -> ExitCode {
+    let printed = crate::exit::print_stdout(output);
+    if printed != ExitCode::from(crate::exit::SUCCESS) {
+        return printed;
+    }
+    ExitCode::from(if allowed {
+        crate::exit::SUCCESS
+    } else {
+        crate::exit::FAILURE
+    })
+}
+
+/// The template part of the JSON report.
+fn template_json(found: &RotationTemplate, unprovable: &[String]) -> Value {
+    json!({
+        "function": found.function(),
+        "role": found.role(),
+        "role_policies": found.role_policies().iter().map(|p| &p.name).collect::<Vec<_>>(),
+        "function_policy": found.function_policy_sources(),
+        "secret_policy": found.secret_policy().map(|p| &p.name),
+        "key_policy": found.key_policy().map(|p| &p.name),
+        "placeholders": found.placeholders().iter().map(|s| json!({
+            "placeholder": s.placeholder,
+            "stands_for": s.meaning,
+        })).collect::<Vec<_>>(),
+        "notes": found.notes(),
+        "provable": unprovable.is_empty(),
+        "unprovable": unprovable,
+    })
+}
+
+/// The template part of the text report.
+fn template_text(found: &RotationTemplate, unprovable: &[String]) -> String {
+    let mut out = String::from("\ntemplate:\n");
+    for note in found.notes() {
+        let _ = writeln!(out, "  {note}");
+    }
+    for p in found.role_policies() {
+        let _ = writeln!(out, "  role policy: {}", p.name);
+    }
+    if found.function_policy().is_some() {
+        let _ = writeln!(
+            out,
+            "  function policy: the statements of {} (in this order)",
+            found.function_policy_sources().join(", ")
+        );
+    }
+    for (what, p) in [
+        ("secret policy", found.secret_policy()),
+        ("key policy", found.key_policy()),
+    ] {
+        if let Some(p) = p {
+            let _ = writeln!(out, "  {what}: {}", p.name);
+        }
+    }
+    for s in found.placeholders() {
+        let _ = writeln!(out, "  {} stands for {}", s.placeholder, s.meaning);
+    }
+    if !unprovable.is_empty() {
+        let _ = writeln!(out, "\nnot provable from the template:");
+        for reason in unprovable {
+            let _ = writeln!(out, "  {reason}");
+        }
+    }
+    out
+}
+
 /// Runs `check`.
 pub fn run(matches: &ArgMatches) -> ExitCode {
+    if let Some(path) = matches.get_one::<String>(TEMPLATE) {
+        return run_template(matches, path);
+    }
     let spec = match spec(matches) {
         Ok(spec) => spec,
         Err(diagnostics) => {
@@ -216,15 +409,7 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
         },
         _ => to_text(&report),
     };
-    let printed = crate::exit::print_stdout(&output);
-    if printed != ExitCode::from(crate::exit::SUCCESS) {
-        return printed;
-    }
-    ExitCode::from(if report.allowed {
-        crate::exit::SUCCESS
-    } else {
-        crate::exit::FAILURE
-    })
+    finish(&output, report.allowed)
 }
 
 fn requirement_json(r: &RequirementResult) -> Value {

@@ -3,7 +3,9 @@
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use rotation_policy_core::{Diagnostic, Engine, Field, Kms, Profile, RotationSpec, Strategy};
+use rotation_policy_core::{
+    Diagnostic, Engine, Field, Kms, Profile, RotationSpec, RotationSpecBuilder, Strategy,
+};
 
 const STRATEGY: &str = "strategy";
 const ACCOUNT: &str = "account";
@@ -159,6 +161,12 @@ pub fn describe(diagnostic: &Diagnostic, matches: &ArgMatches) -> String {
 
 /// Maps the flags to the core builder's options.
 pub fn spec(matches: &ArgMatches) -> Result<RotationSpec, Vec<Diagnostic>> {
+    builder(matches).build().map_err(|e| e.into_diagnostics())
+}
+
+/// The core builder with the flags' options set (`check --template` adds
+/// what it takes from the template before building).
+pub fn builder(matches: &ArgMatches) -> RotationSpecBuilder {
     let text = |id: &str| matches.get_one::<String>(id).cloned();
     // The CLI spells the names with `-` where the DSL has `_`; clap's
     // possible values guarantee they parse, so the fallbacks are never taken.
@@ -184,10 +192,13 @@ pub fn spec(matches: &ArgMatches) -> Result<RotationSpec, Vec<Diagnostic>> {
     if let Some(secret) = text(SECRET) {
         builder = builder.secret(secret);
     }
-    if let Some(function) = text(FUNCTION) {
+    // With `check --template`, `--function` is a logical id and
+    // `--superuser-secret` may be one: `check` sets what they stand for.
+    let template = matches!(matches.try_contains_id("template"), Ok(true));
+    if let Some(function) = text(FUNCTION).filter(|_| !template) {
         builder = builder.function(function);
     }
-    if let Some(superuser) = text(SUPERUSER_SECRET) {
+    if let Some(superuser) = text(SUPERUSER_SECRET).filter(|_| !template) {
         builder = builder.superuser_secret(superuser);
     }
     if matches.get_flag(KMS) {
@@ -198,7 +209,7 @@ pub fn spec(matches: &ArgMatches) -> Result<RotationSpec, Vec<Diagnostic>> {
     if let Some(key) = text(SUPERUSER_KMS_KEY) {
         builder = builder.superuser_kms(key);
     }
-    builder.build().map_err(|e| e.into_diagnostics())
+    builder
 }
 
 #[cfg(test)]

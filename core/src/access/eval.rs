@@ -60,11 +60,14 @@ impl StatementRef {
 impl std::fmt::Display for StatementRef {
     /// `FILE#/Statement/N`, an RFC 6901 pointer in the file (`FILE#/Statement`
     /// for a single statement object).
+    /// A name that already holds a pointer (`TEMPLATE#/Resources/...`, a
+    /// policy inside a template) is continued: `TEMPLATE#/Resources/.../Statement/N`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let join = if self.policy.contains("#/") { "/" } else { "#/" };
         if self.single {
-            write!(f, "{}#/Statement", self.policy)
+            write!(f, "{}{join}Statement", self.policy)
         } else {
-            write!(f, "{}#/Statement/{}", self.policy, self.index)
+            write!(f, "{}{join}Statement/{}", self.policy, self.index)
         }
     }
 }
@@ -241,6 +244,14 @@ pub fn principal_matches(principal: &Principal, request: &Request) -> Truth {
 
 /// The account of `arn:PARTITION:iam::ACCOUNT:root`, read with the ARN parser.
 fn account_root(value: &str) -> Option<&str> {
+    // A template's `arn:${AWS::Partition}:iam::${AWS::AccountId}:root` (the
+    // CDK's and the KMS default key policy's principal) is the same root of
+    // the deploying account, whatever the partition.
+    if let Some(rest) = value.strip_prefix("arn:${AWS::Partition}:iam::") {
+        return rest.strip_suffix(":root").filter(|a| {
+            *a == "${AWS::AccountId}" || (a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        });
+    }
     let arn = crate::arn::Arn::parse(value).ok()?;
     (arn.service() == "iam" && arn.region().is_empty() && arn.resource() == "root")
         .then(|| value.get(arn.account_range()))

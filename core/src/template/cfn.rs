@@ -142,7 +142,7 @@ pub(crate) struct Permission<'n> {
     pub function_url_auth_type: Option<(&'n Node, String)>,
 }
 
-fn lambda_permission(props: &Node, props_at: &str) -> Node {
+pub(crate) fn lambda_permission(props: &Node, props_at: &str) -> Node {
     let get = |name: &str| props.get(name).map(|n| (n, child(props_at, name)));
     permission_statement(&Permission {
         whole: props,
@@ -242,7 +242,7 @@ fn service_principal(text: &str) -> Option<String> {
 /// Lambda takes a function name, a partial ARN (`ACCOUNT:function:NAME`)
 /// or an ARN (Lambda API reference, "AddPermission": FunctionName); the
 /// policy's `Resource` is always the ARN.
-fn function_arn(name: &str) -> String {
+pub(crate) fn function_arn(name: &str) -> String {
     if name.starts_with("arn:") || name.starts_with("${") {
         name.to_owned()
     } else if name.contains(':') {

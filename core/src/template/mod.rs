@@ -31,11 +31,15 @@
 
 mod cfn;
 mod extract;
+mod rotation;
 mod terraform;
 mod tree;
 
 use crate::lint::reader::Document;
 use crate::lint::{lint, Finding, LintOptions};
+pub use rotation::{
+    rotation_template, RotationTemplate, Selection, Stands, TemplateArg, TemplateError, TemplatePolicy,
+};
 pub use tree::ReadError;
 use tree::{Lines, Node};
 
