@@ -491,6 +491,10 @@ fn to_json(report: &CheckReport) -> Value {
         "requirements": report.requirements.iter().map(requirement_json).collect::<Vec<_>>(),
         "excess": excess,
         "resource_policy": resource_policy,
+        "notes": report.notes.iter().map(|(statement, message)| json!({
+            "statement": statement.to_string(),
+            "message": message,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -517,6 +521,12 @@ fn to_text(report: &CheckReport) -> String {
                 "         {}: {reason}",
                 r.evaluation.decision.as_str().replace('_', " ")
             );
+        }
+    }
+    if !report.notes.is_empty() {
+        let _ = writeln!(out, "\nnotes:");
+        for (statement, message) in &report.notes {
+            let _ = writeln!(out, "  {statement} {message}");
         }
     }
     let grants = report.excess_grants();

@@ -354,3 +354,41 @@ fn policies_the_evaluator_cannot_interpret_exit_2_with_file_pointer_and_reason()
         }
     }
 }
+
+/// The current AWS page's KMS statement grants `kms:DescribeKey` only under
+/// its `kms:EncryptionContext:SecretARN` condition: rotation is allowed (it
+/// does not need DescribeKey), and the report notes the statement in both
+/// formats.
+#[test]
+fn the_aws_doc_2025_describe_key_quirk_is_noted() {
+    let role = generated("execution-role-policy", "aws-doc-2025", "role-2025.json");
+    let out = check(
+        "aws-doc-2025",
+        &["--role-policy", role.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    let notes = report["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0]["statement"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{}#/Statement/", role.display())));
+    assert!(notes[0]["message"].as_str().unwrap().contains("kms:DescribeKey"));
+    let text = check("aws-doc-2025", &["--role-policy", role.to_str().unwrap()]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("notes:") && text.contains("DescribeKey requests carry no encryption context"),
+        "{text}"
+    );
+    let recommended = generated(
+        "execution-role-policy",
+        "recommended",
+        "role-recommended-notes.json",
+    );
+    let out = check(
+        "recommended",
+        &["--role-policy", recommended.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(json(&out)["notes"], Value::Array(Vec::new()));
+}
