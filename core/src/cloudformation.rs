@@ -24,10 +24,11 @@ pub const ROLE_LOGICAL_ID: &str = "RotationFunctionExecutionRole";
 /// Logical id of the invoke permission in the fragment.
 pub const PERMISSION_LOGICAL_ID: &str = "RotationFunctionInvokePermission";
 
-/// A JSON value in template order, with CloudFormation intrinsic functions.
+/// A JSON value in the order it is written (serde_json's own map sorts its
+/// keys): the node of the CloudFormation and the Terraform output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-enum Node {
+pub(crate) enum Node {
     Str(String),
     Bool(bool),
     Num(serde_json::Number),
@@ -35,11 +36,11 @@ enum Node {
     Map(OrderedMap<Node>),
 }
 
-fn text(s: &str) -> Node {
+pub(crate) fn text(s: &str) -> Node {
     Node::Str(s.to_owned())
 }
 
-fn map(entries: Vec<(&str, Node)>) -> Node {
+pub(crate) fn map(entries: Vec<(&str, Node)>) -> Node {
     Node::Map(OrderedMap(
         entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
     ))

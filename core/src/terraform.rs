@@ -35,9 +35,7 @@
 //! `$${` or `%%{`, so an IAM policy variable such as `${aws:username}`
 //! reaches IAM unchanged.
 
-use serde::{Deserialize, Serialize};
-
-use crate::cloudformation::description_and_pattern;
+use crate::cloudformation::{description_and_pattern, map, text, Node};
 use crate::documents::SECRETS_MANAGER_PRINCIPAL;
 use crate::policy::OrderedMap;
 use crate::spec::{Placeholder, RotationSpec};
@@ -46,27 +44,6 @@ use crate::spec::{Placeholder, RotationSpec};
 pub const ROLE_NAME: &str = "rotation_function_execution_role";
 /// Name of the `aws_lambda_permission` resource.
 pub const PERMISSION_NAME: &str = "rotation_function_invoke_permission";
-
-/// A JSON value in configuration order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-enum Node {
-    Str(String),
-    Bool(bool),
-    Num(serde_json::Number),
-    List(Vec<Node>),
-    Map(OrderedMap<Node>),
-}
-
-fn text(s: &str) -> Node {
-    Node::Str(s.to_owned())
-}
-
-fn map(entries: Vec<(&str, Node)>) -> Node {
-    Node::Map(OrderedMap(
-        entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-    ))
-}
 
 /// The data source (type, and the attribute expression) that stands for a
 /// CloudFormation pseudo parameter: the values of the provider's own
