@@ -104,7 +104,10 @@ print(f"  {', '.join(name + '.sarif' for name in sys.argv[3:])}: no problem repo
 PY
 
 echo "sarif-check: 3. sarif-tools $("$venv_bin/python" -c 'import importlib.metadata as m; print(m.version("sarif-tools"))') reads the findings of \`lint --format json\`"
-"$venv_bin/sarif" summary "$work/corpus.sarif" | head -n 4
+# To a file first: piped into `head`, the summary's writer would get a
+# broken pipe (and fail the script under pipefail) as soon as it is longer.
+"$venv_bin/sarif" summary "$work/corpus.sarif" > "$work/summary.txt"
+head -n 4 "$work/summary.txt"
 "$venv_bin/python" - "$work/corpus.sarif" "$work/corpus.json" <<'PY'
 import collections, json, sys
 from sarif import loader
