@@ -127,7 +127,14 @@ pub fn lint(source: &[u8], options: &LintOptions) -> Vec<Finding> {
             }];
         }
     };
-    let mut ctx = Ctx::new(&doc, Catalog::get(), options.policy_type);
+    lint_document(&doc, options)
+}
+
+/// Lints a document already read with [`reader::Document::parse`]: what
+/// [`lint`] does after reading, for a caller that read the text itself (the
+/// template reader, which parses a file once to tell what it is).
+pub fn lint_document(doc: &Document<'_>, options: &LintOptions) -> Vec<Finding> {
+    let mut ctx = Ctx::new(doc, Catalog::get(), options.policy_type);
     ctx.run();
     ctx.into_findings()
 }

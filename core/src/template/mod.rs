@@ -36,7 +36,7 @@ mod terraform;
 mod tree;
 
 use crate::lint::reader::Document;
-use crate::lint::{lint, Finding, LintOptions};
+use crate::lint::{lint, lint_document, Finding, LintOptions};
 pub use rotation::{
     rotation_template, RotationTemplate, Selection, Stands, TemplateArg, TemplateError, TemplatePolicy,
 };
@@ -123,28 +123,33 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
         // The linter reports invalid UTF-8 with its position.
         return Ok(policy(lint(source, options)));
     };
-    let lines = Lines::new(text);
     let starts_json = text.trim_start().starts_with(['{', '[']);
     let yaml_name = [".yaml", ".yml", ".template"]
         .iter()
         .any(|ext| name.to_ascii_lowercase().ends_with(ext));
-    let (root, is_json) = match Document::parse(text) {
-        // A document with none of the top-level keys of a template, a plan
-        // or a configuration is a policy (or nothing the linter knows):
-        // linted as it is, without building a tree of it.
-        Ok(doc) if !TOP_LEVEL_KEYS.iter().any(|k| doc.get(doc.root(), k).is_some()) => {
-            let kind = if ["Statement", "Version"]
-                .iter()
-                .any(|k| doc.get(doc.root(), k).is_some())
-            {
-                Kind::Policy
-            } else {
-                Kind::Unrecognised
-            };
-            let mut linted = policy(lint(source, options));
-            linted.kind = kind;
-            return Ok(linted);
-        }
+    let parsed = Document::parse(text);
+    // A document with none of the top-level keys of a template, a plan or a
+    // configuration is a policy (or nothing the linter knows): the document
+    // read here is the one linted, without a second parse or a tree of it.
+    if let Some(doc) = parsed
+        .as_ref()
+        .ok()
+        .filter(|doc| !TOP_LEVEL_KEYS.iter().any(|k| doc.get(doc.root(), k).is_some()))
+    {
+        let kind = if ["Statement", "Version"]
+            .iter()
+            .any(|k| doc.get(doc.root(), k).is_some())
+        {
+            Kind::Policy
+        } else {
+            Kind::Unrecognised
+        };
+        let mut linted = policy(lint_document(doc, options));
+        linted.kind = kind;
+        return Ok(linted);
+    }
+    let lines = Lines::new(text);
+    let (root, is_json) = match parsed {
         Ok(doc) => (tree::from_json(&doc, &lines), true),
         Err(_) if yaml_name || !(starts_json || name.to_ascii_lowercase().ends_with(".json")) => {
             (tree::from_yaml(text, &lines)?, false)
