@@ -9,6 +9,7 @@ use super::stmt::{list_names, Resolved, Stmt};
 use super::{has_wildcard, variable, Check, Ctx, Target};
 use crate::arn::Partition;
 use crate::catalog::{ResourceType, Service};
+use crate::policy::wildcard;
 
 pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
     let (id, element) = match (stmt.resource, stmt.not_resource) {
@@ -525,11 +526,6 @@ fn resource_type_mismatch(
     }
 }
 
-/// IAM's ARN match: `*` and `?` wildcards, case-sensitive.
-fn arn_wildcard_match(pattern: &str, text: &str) -> bool {
-    crate::policy::wildcard::matches(pattern, text)
-}
-
 // A resource listed twice, or already matched by a wildcard ARN of the same
 // statement, adds nothing (Access Analyzer REDUNDANT_RESOURCE).
 //
@@ -569,7 +565,7 @@ fn redundant_resources(ctx: &mut Ctx<'_, '_>, list: &[(NodeId, &str)]) {
                 .flatten()
                 .chain(&any_service)
                 .copied()
-                .find(|&i| i != j && list[i].1 != b && arn_wildcard_match(list[i].1, b))
+                .find(|&i| i != j && list[i].1 != b && wildcard::matches(list[i].1, b))
                 .map(|i| format!("is already covered by `{}`", list[i].1))
         };
         if let Some(why) = why {
@@ -579,18 +575,5 @@ fn redundant_resources(ctx: &mut Ctx<'_, '_>, list: &[(NodeId, &str)]) {
                 format!("resource `{b}` {why}; remove it"),
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::arn_wildcard_match;
-
-    #[test]
-    fn arn_wildcards_are_case_sensitive() {
-        assert!(arn_wildcard_match("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y"));
-        assert!(arn_wildcard_match("arn:aws:s3:::b?", "arn:aws:s3:::b1"));
-        assert!(!arn_wildcard_match("arn:aws:s3:::B/*", "arn:aws:s3:::b/x"));
-        assert!(arn_wildcard_match("*", ""));
     }
 }
