@@ -14,7 +14,7 @@ use rotation_policy_core::access::{
 use rotation_policy_core::template::{
     rotation_template, RotationTemplate, Selection, TemplateArg, TemplatePolicy,
 };
-use rotation_policy_core::{Arn, Kms, PolicyDocument};
+use rotation_policy_core::{Kms, PolicyDocument, RoleArn};
 use serde_json::{json, Value};
 
 use crate::input::read_input;
@@ -174,15 +174,11 @@ fn not_a_policy(path: &str, text: &str, error: &serde_json::Error) -> String {
     }
 }
 
-/// Validates `--role-arn`: an IAM role ARN.
+/// Validates `--role-arn` with core's rule for an IAM role ARN.
 fn role_arn(text: &str) -> Result<(), String> {
-    let arn = Arn::parse(text).map_err(|e| format!("`--role-arn`: {e}"))?;
-    if arn.service() != "iam" || !arn.resource().starts_with("role/") {
-        return Err(format!(
-            "`--role-arn`: expected an IAM role ARN `arn:PARTITION:iam::ACCOUNT:role/NAME`, found `{text}`"
-        ));
-    }
-    Ok(())
+    RoleArn::parse(text)
+        .map(drop)
+        .map_err(|e| format!("`--role-arn`: {e}"))
 }
 
 /// Runs `check --template`: the policies and spec values from the template.

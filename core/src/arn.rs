@@ -771,6 +771,38 @@ impl KmsKeyArn {
     }
 }
 
+/// An IAM role ARN: `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME` (IAM User
+/// Guide, "IAM identifiers": IAM ARNs have no region).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RoleArn(Arn);
+
+impl RoleArn {
+    /// Parses a role ARN: an ARN of service `iam` whose resource is
+    /// `role/...`.
+    pub fn parse(text: &str) -> Result<RoleArn, ArnError> {
+        let arn = Arn::parse(text)?;
+        if arn.service() != "iam" {
+            return Err(ArnError::new(
+                ArnErrorKind::WrongService,
+                arn.service.clone(),
+                format!(
+                    "expected an IAM role ARN of service `iam`, found service `{}`",
+                    arn.service()
+                ),
+            ));
+        }
+        match arn.resource().strip_prefix("role/") {
+            Some(name) if !name.is_empty() => Ok(RoleArn(arn)),
+            _ => Err(arn.wrong_type("role/NAME", "an IAM role")),
+        }
+    }
+
+    /// The whole ARN text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
 /// `8-4-4-4-12` hex digits.
 fn is_uuid(id: &str) -> bool {
     let groups: Vec<&str> = id.split('-').collect();
@@ -996,6 +1028,22 @@ mod tests {
         assert_eq!(
             kind(KmsKeyArn::parse("arn:aws:kms:us-east-1:111122223333:key/nope")),
             ArnErrorKind::InvalidKeyId
+        );
+    }
+
+    #[test]
+    fn role_arns_are_iam_roles() {
+        assert!(RoleArn::parse("arn:aws:iam::111122223333:role/rotation").is_ok());
+        assert!(RoleArn::parse("arn:aws:iam::111122223333:role/service-role/rotation").is_ok());
+        let user = RoleArn::parse("arn:aws:iam::111122223333:user/x").unwrap_err();
+        assert_eq!(user.kind(), ArnErrorKind::WrongResourceType);
+        let lambda = RoleArn::parse(FUNCTION).unwrap_err();
+        assert_eq!(lambda.kind(), ArnErrorKind::WrongService);
+        assert_eq!(
+            RoleArn::parse("arn:aws:iam::111122223333:role/")
+                .unwrap_err()
+                .kind(),
+            ArnErrorKind::WrongResourceType
         );
     }
 }

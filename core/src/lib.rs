@@ -52,7 +52,8 @@ pub mod template;
 pub mod terraform;
 
 pub use arn::{
-    AccountId, Arn, ArnError, ArnErrorKind, FunctionArn, KmsKeyArn, Partition, SecretArn, SecretSuffix,
+    AccountId, Arn, ArnError, ArnErrorKind, FunctionArn, KmsKeyArn, Partition, RoleArn, SecretArn,
+    SecretSuffix,
 };
 pub use policy::{ConditionValue, Effect, OneOrMany, OrderedMap, PolicyDocument, Principal, Statement};
 pub use render::{render, RenderError, RenderProblem};
