@@ -122,8 +122,9 @@ pub use rotation_policy_core::{access, catalog, lint};
 pub use rotation_policy_core::{
     arn, documents, policy, severity, spec, AccountId, Arn, ArnError, ArnErrorKind, ConditionValue,
     Diagnostic, DiagnosticKind, Effect, Engine, Field, FunctionArn, Kms, KmsKeyArn, OneOrMany, OrderedMap,
-    Part, Partition, Placeholder, PolicyDocument, Principal, Profile, RotationPolicies, RotationSpec,
-    RotationSpecBuilder, SecretArn, SecretSuffix, Severity, Slot, SpecError, Statement, Strategy,
+    Part, Partition, Placeholder, PolicyDocument, Principal, Profile, RoleArn, RotationPolicies,
+    RotationSpec, RotationSpecBuilder, SecretArn, SecretSuffix, Severity, Slot, SpecError, Statement,
+    Strategy,
 };
 
 // Lets the macro's expansion, which names `::rotation_policy::RotationPolicies`,
