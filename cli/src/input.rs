@@ -2,6 +2,8 @@
 
 use std::io::Read;
 
+use rayon::prelude::*;
+
 /// The largest input accepted, per file: 4 MiB. IAM's largest policy
 /// (a Lambda function policy) is 20 KB, so anything larger is not a policy;
 /// reading stops there instead of loading an arbitrarily large file.
@@ -10,22 +12,51 @@ pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
 /// Reads `path` (`-` for stdin), refusing input over [`MAX_INPUT_BYTES`].
 /// Errors are one-line messages naming the file.
 pub fn read_input(path: &str) -> Result<Vec<u8>, String> {
+    match open(path) {
+        Ok(Opened::Directory) => Err(format!("cannot read `{path}`: Is a directory")),
+        Ok(Opened::File(bytes)) => Ok(bytes),
+        Err(message) => Err(message),
+    }
+}
+
+/// What [`open`] found at a path.
+enum Opened {
+    /// A directory, to be walked by `lint`.
+    Directory,
+    /// Anything else, read.
+    File(Vec<u8>),
+}
+
+/// Opens `path` once and reads it, unless it is a directory: one `open`
+/// and one `fstat` tell both, and the size lets the file be read in one
+/// call (`take` still bounds a file that grows or reports no size).
+fn open(path: &str) -> Result<Opened, String> {
     let limit = MAX_INPUT_BYTES + 1;
     let mut bytes = Vec::new();
-    let result = if path == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-    };
     let shown = if path == "-" { "<stdin>" } else { path };
-    result.map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let error = |e: std::io::Error| format!("cannot read `{shown}`: {e}");
+    if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(error)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(error)?;
+        let metadata = file.metadata().map_err(error)?;
+        if metadata.is_dir() {
+            return Ok(Opened::Directory);
+        }
+        bytes.reserve_exact(metadata.len().min(limit) as usize + 1);
+        file.take(limit).read_to_end(&mut bytes).map_err(error)?;
+    }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(format!(
             "`{shown}` is larger than {} MiB, the most `rotation-policy` reads (IAM policies are at most 20 KB)",
             MAX_INPUT_BYTES / (1024 * 1024)
         ));
     }
-    Ok(bytes)
+    Ok(Opened::File(bytes))
 }
 
 /// The file names `lint` picks when it walks a directory: JSON (policies,
@@ -56,62 +87,79 @@ pub struct Input {
 /// The inputs `args` name: `-` is stdin, a file is read, a directory is
 /// walked with ripgrep's walker (`.gitignore`, `.ignore` and hidden files
 /// honoured; symbolic links followed, so a loop is an error naming it),
-/// sorted by name.
+/// sorted by name. Files are read in parallel and kept in that order.
 pub fn collect<'a>(args: impl IntoIterator<Item = &'a str>) -> Collected {
+    let args: Vec<&str> = args.into_iter().collect();
+    let opened: Vec<_> = args.par_iter().map(|&arg| (arg, open(arg))).collect();
     let mut inputs = Vec::new();
     let mut skipped = 0;
     let mut directories = 0;
-    for arg in args {
-        let path = std::path::Path::new(arg);
-        if arg == "-" || !path.is_dir() {
-            inputs.push(Input {
-                name: if arg == "-" { "<stdin>" } else { arg }.to_owned(),
-                walked: false,
-                bytes: read_input(arg),
-            });
-            continue;
-        }
-        directories += 1;
-        let walk = ignore::WalkBuilder::new(path)
-            .follow_links(true)
-            // .gitignore counts outside a git checkout too: a template
-            // directory copied out of a repository keeps its meaning.
-            .require_git(false)
-            .sort_by_file_name(std::ffi::OsStr::cmp)
-            .build();
-        for entry in walk {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_some_and(|t| t.is_file()) {
-                        continue;
-                    }
-                    if !understood(entry.path()) {
-                        skipped += 1;
-                        continue;
-                    }
-                    let name = entry.path().to_string_lossy().into_owned();
-                    inputs.push(Input {
+    for (arg, opened) in opened {
+        let bytes = match opened {
+            Ok(Opened::Directory) => {
+                directories += 1;
+                let (found, passed_over) = walk(arg);
+                skipped += passed_over;
+                inputs.par_extend(found.into_par_iter().map(|entry| match entry {
+                    Ok(name) => Input {
                         bytes: read_input(&name),
                         name,
                         walked: true,
-                    });
-                }
-                Err(err) => {
-                    let (name, why) = walk_error(&err, arg);
-                    inputs.push(Input {
+                    },
+                    Err((name, why)) => Input {
                         bytes: Err(format!("cannot read `{name}`: {why}")),
                         name,
                         walked: true,
-                    });
-                }
+                    },
+                }));
+                continue;
             }
-        }
+            Ok(Opened::File(bytes)) => Ok(bytes),
+            Err(message) => Err(message),
+        };
+        inputs.push(Input {
+            name: if arg == "-" { "<stdin>" } else { arg }.to_owned(),
+            walked: false,
+            bytes,
+        });
     }
     Collected {
         inputs,
         skipped,
         directories,
     }
+}
+
+/// The files a walk of `directory` finds that `lint` reads, in name order,
+/// each a path or the path and reason of an error; and how many files it
+/// passed over (not JSON or YAML by name).
+#[allow(clippy::type_complexity)]
+fn walk(directory: &str) -> (Vec<Result<String, (String, String)>>, usize) {
+    let mut found = Vec::new();
+    let mut skipped = 0;
+    let walk = ignore::WalkBuilder::new(directory)
+        .follow_links(true)
+        // .gitignore counts outside a git checkout too: a template
+        // directory copied out of a repository keeps its meaning.
+        .require_git(false)
+        .sort_by_file_name(std::ffi::OsStr::cmp)
+        .build();
+    for entry in walk {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                if !understood(entry.path()) {
+                    skipped += 1;
+                    continue;
+                }
+                found.push(Ok(entry.path().to_string_lossy().into_owned()));
+            }
+            Err(err) => found.push(Err(walk_error(&err, directory))),
+        }
+    }
+    (found, skipped)
 }
 
 /// What [`collect`] found.

@@ -9,12 +9,13 @@ use std::process::ExitCode;
 use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use rayon::prelude::*;
 use rotation_policy_core::lint::{Check, Finding, LintOptions, PolicyType, Severity};
 use rotation_policy_core::template::{self, Kind};
 use serde_json::{json, Value};
 
 use crate::exit;
-use crate::input::{collect, Collected, MAX_INPUT_BYTES};
+use crate::input::{collect, Collected, Input, MAX_INPUT_BYTES};
 
 const FILES: &str = "FILE";
 const TYPE: &str = "type";
@@ -119,9 +120,21 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
     let mut unreadable = false;
     let mut linted = Vec::new();
     let mut kinds = [0usize; 3];
-    for input in inputs {
-        let source = match input.bytes {
-            Ok(source) => source,
+    // Files are linted in parallel (each on its own, with nothing shared but
+    // the catalog) and reported in the order given.
+    let results: Vec<_> = inputs
+        .into_par_iter()
+        .map(|Input { name, walked, bytes }| {
+            let read = bytes.map(|source| {
+                let result = template::lint_file(&name, &source, &options);
+                (source, result)
+            });
+            (name, walked, read)
+        })
+        .collect();
+    for (name, walked, read) in results {
+        let (source, result) = match read {
+            Ok(read) => read,
             Err(message) => {
                 // One line per unreadable file; the others are still linted.
                 let _ = exit::usage(&message);
@@ -129,15 +142,15 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
                 continue;
             }
         };
-        match template::lint_file(&input.name, &source, &options) {
+        match result {
             Ok(result) => {
                 // A walk picks files by name; JSON or YAML that is neither a
                 // policy nor a template (a `package.json`) is passed over.
-                if result.kind() == Kind::Unrecognised && (input.walked || result.policies() == 0) {
-                    if !input.walked {
+                if result.kind() == Kind::Unrecognised && (walked || result.policies() == 0) {
+                    if !walked {
                         exit::warning(format!(
                             "`{}` is neither a policy document nor a CloudFormation or Terraform file; skipped",
-                            input.name
+                            name
                         ));
                     }
                     skipped += 1;
@@ -150,18 +163,18 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
                 };
                 kinds[slot] += 1;
                 for note in result.notes() {
-                    note_line(&input.name, note);
+                    note_line(&name, note);
                 }
                 // A named template without policies says so; in a walk,
                 // the summary line counts it.
-                if !input.walked && result.policies() == 0 && result.notes().is_empty() {
+                if !walked && result.policies() == 0 && result.notes().is_empty() {
                     note_line(
-                        &input.name,
+                        &name,
                         &format!("no policy document in this {}", result.kind().describe()),
                     );
                 }
                 linted.push(Linted {
-                    name: input.name,
+                    name,
                     source,
                     findings: result.into_findings(),
                 });
@@ -169,7 +182,7 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
             Err(err) => {
                 let _ = exit::usage(format!(
                     "cannot read `{}` at {}:{}: {}",
-                    input.name,
+                    name,
                     err.line(),
                     err.column(),
                     err.message()
