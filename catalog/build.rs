@@ -149,6 +149,13 @@ fn parse(text: &str) -> Result<Parsed<'_>, LineError> {
                         return Err(err("services are not sorted by prefix"));
                     }
                 }
+                // Look-ups fold only the name asked for.
+                if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
+                    return Err(err("a service prefix has an uppercase letter"));
+                }
+                if parsed.windows(2).any(|w| folded(w[0].0) >= folded(w[1].0)) {
+                    return Err(err("condition keys are not sorted by lowercase name"));
+                }
                 services.push(Service {
                     prefix,
                     name,
@@ -248,34 +255,55 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
     let mut services_out = String::new();
     // ARN service namespace -> indexes of the services with a resource type
     // in it (`catalog` -> servicecatalog; `ec2` -> ec2, ebs, ssm, ...).
-    let mut namespaces = std::collections::BTreeMap::<Vec<u8>, (&str, Vec<usize>)>::new();
+    // Keyed by the lowercase namespace, the look-up's sort key.
+    let mut namespaces = std::collections::BTreeMap::<String, Vec<usize>>::new();
     for (i, s) in services.iter().enumerate() {
         for (_, arn, _) in &s.resource_types {
             let namespace = arn.split(':').nth(2).unwrap_or_default();
             if namespace.is_empty() || namespace.contains('$') {
                 continue;
             }
-            let entry = namespaces
-                .entry(folded(namespace))
-                .or_insert((namespace, Vec::new()));
-            if entry.1.last() != Some(&i) {
-                entry.1.push(i);
+            let entry = namespaces.entry(namespace.to_ascii_lowercase()).or_default();
+            if entry.last() != Some(&i) {
+                entry.push(i);
+            }
+        }
+    }
+    // The keys (by lowercase name) that some service's table lists for an
+    // action or a resource type.
+    let mut attached = std::collections::HashSet::new();
+    for s in &services {
+        let rows = s.actions.iter().map(|a| &a.keys);
+        for i in rows.chain(s.resource_types.iter().map(|t| &t.2)).flatten() {
+            if let Some((name, _, _)) = s.keys.get(usize::from(*i)) {
+                attached.insert(name.to_ascii_lowercase());
             }
         }
     }
     for s in &services {
         let (k0, t0, a0) = (n_keys, n_types, n_actions);
-        for (name, ty, multivalued) in &s.keys {
+        let templated_start = key_pool.len();
+        for (i, (name, ty, multivalued)) in s.keys.iter().enumerate() {
+            let folded = name.to_ascii_lowercase();
             let _ = writeln!(
                 keys,
-                "    ConditionKey::service({name:?}, KeyType::{ty}, {multivalued}),"
+                "    ConditionKey::service({name:?}, {folded:?}, KeyType::{ty}, {multivalued}, {}),",
+                attached.contains(&folded)
             );
             n_keys += 1;
+            if name.contains("${") {
+                key_pool.push(u16::try_from(i).map_err(|_| (0, "too many condition keys".to_owned()))?);
+            }
         }
+        let templated = (templated_start, key_pool.len() - templated_start);
         for (name, arn, rt_keys) in &s.resource_types {
+            let mut fields = arn.split(':').skip(2);
+            let namespace = fields.next().unwrap_or_default();
+            let has_region = fields.next().is_some_and(|f| !f.is_empty());
+            let has_account = fields.next().is_some_and(|f| !f.is_empty());
             let _ = writeln!(
                 types,
-                "    ResourceType {{ name: {name:?}, arn_pattern: {arn:?}, condition_keys: ({}, {}) }},",
+                "    ResourceType {{ name: {name:?}, arn_pattern: {arn:?}, namespace: {namespace:?}, has_region: {has_region}, has_account: {has_account}, condition_keys: ({}, {}) }},",
                 key_pool.len(),
                 rt_keys.len()
             );
@@ -291,7 +319,8 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
         {
             let _ = writeln!(
                 actions,
-                "    Action {{ name: {name:?}, access_level: AccessLevel::{level}, resource_types: ({}, {}), condition_keys: ({}, {}) }},",
+                "    Action {{ name: {name:?}, folded: {:?}, access_level: AccessLevel::{level}, resource_types: ({}, {}), condition_keys: ({}, {}) }},",
+                name.to_ascii_lowercase(),
                 type_pool.len(),
                 rts.len(),
                 key_pool.len(),
@@ -303,12 +332,14 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
         }
         let _ = writeln!(
             services_out,
-            "    Service {{ prefix: {:?}, name: {:?}, actions: pool(&ACTIONS, {a0}, {}), resource_types: pool(&RESOURCE_TYPES, {t0}, {}), condition_keys: pool(&SERVICE_KEYS, {k0}, {}) }},",
+            "    Service {{ prefix: {:?}, name: {:?}, actions: pool(&ACTIONS, {a0}, {}), resource_types: pool(&RESOURCE_TYPES, {t0}, {}), condition_keys: pool(&SERVICE_KEYS, {k0}, {}), templated_keys: pool(&KEY_POOL, {}, {}) }},",
             s.prefix,
             s.name,
             n_actions - a0,
             n_types - t0,
-            n_keys - k0
+            n_keys - k0,
+            templated.0,
+            templated.1
         );
     }
     let _ = writeln!(out, "static SERVICE_KEYS: [ConditionKey; {n_keys}] = [\n{keys}];");
@@ -338,7 +369,7 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
         "static ARN_NAMESPACES: [(&str, &[usize]); {}] = [",
         namespaces.len()
     );
-    for (namespace, indexes) in namespaces.values() {
+    for (namespace, indexes) in &namespaces {
         let _ = writeln!(out, "    ({namespace:?}, &{indexes:?}),");
     }
     let _ = writeln!(out, "];");
@@ -346,8 +377,7 @@ fn write_catalog(text: &str, out: &mut String) -> Result<(), LineError> {
 }
 
 fn write_global_keys(text: &str, out: &mut String) -> Result<(), LineError> {
-    let mut entries = String::new();
-    let mut count = 0;
+    let mut keys = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
@@ -358,18 +388,34 @@ fn write_global_keys(text: &str, out: &mut String) -> Result<(), LineError> {
         let (ty, multivalued) = key_type(ty).ok_or((n + 1, format!("unknown type `{ty}`")))?;
         let notes: Vec<&str> = fields.next().unwrap_or_default().split(',').collect();
         let has = |note: &str| notes.contains(&note);
-        let _ = writeln!(
-            entries,
-            "    ConditionKey {{ name: {name:?}, key_type: KeyType::{ty}, multivalued: {}, service_request_only: {}, deprecated: {} }},",
-            multivalued || has("multivalued"),
-            has("service-request"),
-            has("deprecated")
-        );
-        count += 1;
+        keys.push((
+            name.to_ascii_lowercase(),
+            format!(
+                "    ConditionKey {{ name: {name:?}, folded: {:?}, key_type: KeyType::{ty}, multivalued: {}, service_request_only: {}, deprecated: {}, attached: true }},",
+                name.to_ascii_lowercase(),
+                multivalued || has("multivalued"),
+                has("service-request"),
+                has("deprecated")
+            ),
+            n + 1,
+        ));
     }
+    // Sorted by lowercase name, as a service's keys are, for the look-up.
+    keys.sort();
+    if let Some(w) = keys.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err((w[1].2, format!("`{}` is listed twice", w[1].0)));
+    }
+    let templated: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].0.contains("${")).collect();
+    let entries: String = keys.iter().map(|(_, line, _)| format!("{line}\n")).collect();
     let _ = writeln!(
         out,
-        "static GLOBAL_KEYS: [ConditionKey; {count}] = [\n{entries}];"
+        "static GLOBAL_KEYS: [ConditionKey; {}] = [\n{entries}];",
+        keys.len()
+    );
+    let _ = writeln!(
+        out,
+        "static GLOBAL_TEMPLATED_KEYS: [u16; {}] = {templated:?};",
+        templated.len()
     );
     Ok(())
 }

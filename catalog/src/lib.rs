@@ -101,13 +101,26 @@ pub struct ConditionKey {
     pub service_request_only: bool,
     /// Global keys only: deprecated (`aws:ARN`).
     pub deprecated: bool,
+    /// `name` ASCII-lowercased: the look-ups' sort key.
+    folded: &'static str,
+    /// Whether some service's table lists the key for an action or a
+    /// resource type (global keys: always).
+    attached: bool,
 }
 
 impl ConditionKey {
     /// A service key (the generated tables' constructor).
-    const fn service(name: &'static str, key_type: KeyType, multivalued: bool) -> ConditionKey {
+    const fn service(
+        name: &'static str,
+        folded: &'static str,
+        key_type: KeyType,
+        multivalued: bool,
+        attached: bool,
+    ) -> ConditionKey {
         ConditionKey {
             name,
+            folded,
+            attached,
             key_type,
             multivalued,
             service_request_only: false,
@@ -119,6 +132,14 @@ impl ConditionKey {
     /// each `${...}` placeholder matching one or more characters.
     pub fn matches(&self, key: &str) -> bool {
         pattern_matches(self.name.as_bytes(), key.as_bytes())
+    }
+
+    /// Whether the Service Authorization Reference lists this key for any
+    /// action or resource type (in any service's table). A service key it
+    /// lists for none (`iottwinmaker:linkedServices`) is defined without
+    /// saying which requests carry it. Global keys: `true`.
+    pub fn is_attached(&self) -> bool {
+        self.attached
     }
 }
 
@@ -151,6 +172,11 @@ pub struct ResourceType {
     /// The ARN format, with `${Partition}`, `${Region}`, `${Account}` and
     /// other placeholders.
     pub arn_pattern: &'static str,
+    /// The ARN format's service field (`secretsmanager`; `ec2` for ebs's
+    /// snapshots).
+    namespace: &'static str,
+    has_region: bool,
+    has_account: bool,
     /// Indexes into the service's [`Service::condition_keys`], as (start,
     /// length) in the generated `KEY_POOL`.
     condition_keys: (usize, u16),
@@ -163,6 +189,22 @@ impl ResourceType {
     /// `arn` are taken as able to match anything.
     pub fn matches_arn(&self, arn: &str) -> bool {
         arn_pattern_matches(self.arn_pattern.as_bytes(), arn.as_bytes())
+    }
+
+    /// The ARN format's service field: the namespace the type's ARNs are in
+    /// (`ec2` for ebs's snapshots; empty when it is a placeholder).
+    pub fn namespace(&self) -> &'static str {
+        self.namespace
+    }
+
+    /// Whether the type's ARNs have a region (`arn:aws:s3:::bucket` has none).
+    pub fn has_region(&self) -> bool {
+        self.has_region
+    }
+
+    /// Whether the type's ARNs have an account.
+    pub fn has_account(&self) -> bool {
+        self.has_account
     }
 }
 
@@ -219,6 +261,8 @@ fn arn_pattern_matches(pattern: &[u8], arn: &[u8]) -> bool {
 pub struct Action {
     /// The action name without the service prefix (`GetSecretValue`).
     pub name: &'static str,
+    /// `name` ASCII-lowercased: the look-up's sort key.
+    folded: &'static str,
     /// The access level.
     pub access_level: AccessLevel,
     /// Resource types the action authorizes against: (index into the
@@ -257,13 +301,17 @@ pub struct Service {
     /// Condition keys of the service (including the `aws:` keys the
     /// reference lists for it), sorted by lowercase name.
     pub condition_keys: &'static [ConditionKey],
+    /// The positions in `condition_keys` of the names with a `${...}`
+    /// placeholder: the keys a name can match other than its own.
+    templated_keys: &'static [u16],
 }
 
 impl Service {
     /// The action named `name` (case-insensitive).
     pub fn action(&self, name: &str) -> Option<&Action> {
+        let name = fold(name);
         self.actions
-            .binary_search_by(|a| cmp_ignore_case(a.name, name))
+            .binary_search_by(|a| a.folded.cmp(&name))
             .ok()
             .map(|i| &self.actions[i])
     }
@@ -279,7 +327,8 @@ impl Service {
 
     /// The condition key matching `key` (case-insensitive, placeholders as patterns).
     pub fn condition_key(&self, key: &str) -> Option<&ConditionKey> {
-        self.condition_keys.iter().find(|k| k.matches(key))
+        let at = self.condition_key_positions(key).next()?;
+        self.condition_keys.get(at)
     }
 
     /// The resource types `action` authorizes against, with whether each is required.
@@ -315,11 +364,7 @@ impl Service {
     /// matches (usually one), for repeated [`Service::action_supports_key_at`]
     /// checks without matching names again.
     pub fn condition_key_positions<'a>(&'a self, key: &'a str) -> impl Iterator<Item = usize> + 'a {
-        self.condition_keys
-            .iter()
-            .enumerate()
-            .filter(move |(_, k)| k.matches(key))
-            .map(|(i, _)| i)
+        key_positions(self.condition_keys, self.templated_keys, key)
     }
 
     /// Whether `action` supports the condition key at `position` in
@@ -331,17 +376,32 @@ impl Service {
     }
 }
 
-/// Lexicographic order of the ASCII-lowercased bytes (a plain loop: this is
-/// the inner step of every action look-up).
-fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
-        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
-        if x != y {
-            return x.cmp(&y);
-        }
+/// `name` ASCII-lowercased, the form the tables are sorted by (borrowed
+/// when it already is).
+fn fold(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
     }
-    a.len().cmp(&b.len())
+}
+
+/// The positions in `keys` (sorted by lowercase name) of the keys `key`
+/// matches: its own name, found by binary search, then the templated names
+/// (`templated`, positions) whose placeholders match it.
+fn key_positions<'a>(
+    keys: &'static [ConditionKey],
+    templated: &'static [u16],
+    key: &'a str,
+) -> impl Iterator<Item = usize> + 'a {
+    let folded = fold(key);
+    let exact = keys.binary_search_by(|k| k.folded.cmp(&folded)).ok();
+    exact.into_iter().chain(
+        templated
+            .iter()
+            .map(|&i| usize::from(i))
+            .filter(move |&i| Some(i) != exact && keys.get(i).is_some_and(|k| k.matches(key))),
+    )
 }
 
 /// The whole catalog: the generated static tables.
@@ -373,15 +433,17 @@ impl Catalog {
     /// The service with this prefix (case-insensitive).
     pub fn service(&self, prefix: &str) -> Option<&'static Service> {
         let services = self.services;
+        let prefix = fold(prefix);
         services
-            .binary_search_by(|s| cmp_ignore_case(s.prefix, prefix))
+            .binary_search_by(|s| s.prefix.cmp(&prefix))
             .ok()
             .map(|i| &services[i])
     }
 
     /// The global `aws:*` condition key matching `key`, if any.
-    pub fn global_key(&self, key: &str) -> Option<&ConditionKey> {
-        self.global_keys.iter().find(|k| k.matches(key))
+    pub fn global_key(&self, key: &str) -> Option<&'static ConditionKey> {
+        let at = key_positions(self.global_keys, &GLOBAL_TEMPLATED_KEYS, key).next()?;
+        self.global_keys.get(at)
     }
 
     /// Every global condition key.
@@ -418,8 +480,9 @@ impl Catalog {
         namespace: &str,
     ) -> impl Iterator<Item = &'static Service> + 'static {
         let services = self.services;
+        let namespace = fold(namespace);
         let found = ARN_NAMESPACES
-            .binary_search_by(|(n, _)| cmp_ignore_case(n, namespace))
+            .binary_search_by(|(n, _)| n.cmp(&namespace.as_ref()))
             .ok()
             .and_then(|i| ARN_NAMESPACES.get(i))
             .map_or(&[][..], |&(_, indexes)| indexes);
@@ -435,12 +498,12 @@ impl Catalog {
     pub fn condition_key(&self, key: &str) -> Option<&'static ConditionKey> {
         let (prefix, _) = key.split_once(':')?;
         if prefix.eq_ignore_ascii_case("aws") {
-            self.global_keys.iter().find(|k| k.matches(key))
+            self.global_key(key)
         } else {
-            self.key_service(key)?
+            let service = self.key_service(key)?;
+            service
                 .condition_keys
-                .iter()
-                .find(|k| k.matches(key))
+                .get(service.condition_key_positions(key).next()?)
         }
     }
 
@@ -532,6 +595,78 @@ mod tests {
         assert!(!kms.action_supports_key(describe, "kms:EncryptionContext:SecretARN"));
         assert!(catalog.global_key("aws:ResourceTag/team").is_some());
         assert!(catalog.global_key("aws:ResourceTag/").is_none());
+    }
+
+    #[test]
+    fn key_lookups_find_the_exact_name_and_every_matching_placeholder() {
+        let catalog = Catalog::get();
+        let s3 = catalog.service("s3").expect("s3");
+        // The look-up (binary search on the exact name, then the templated
+        // names) finds what a scan of every key with `matches` finds.
+        for key in [
+            "s3:ExistingObjectTag/env",
+            "S3:EXISTINGOBJECTTAG/Env",
+            "s3:prefix",
+            "s3:RequestObjectTag/a:b",
+            "s3:ExistingObjectTag/",
+            "s3:NoSuchKey",
+        ] {
+            let mut found: Vec<usize> = s3.condition_key_positions(key).collect();
+            found.sort_unstable();
+            let scanned: Vec<usize> = (0..s3.condition_keys.len())
+                .filter(|&i| s3.condition_keys[i].matches(key))
+                .collect();
+            assert_eq!(found, scanned, "{key}");
+        }
+        assert_eq!(s3.condition_key("S3:Prefix").map(|k| k.name), Some("s3:prefix"));
+        for key in catalog.global_keys() {
+            let spelled = key.name.replace("${TagKey}", "team").to_ascii_uppercase();
+            assert!(catalog.global_key(&spelled).is_some(), "{spelled}");
+        }
+    }
+
+    #[test]
+    fn keys_know_whether_the_reference_lists_them_for_any_action() {
+        let catalog = Catalog::get();
+        let key = |name: &str| catalog.condition_key(name).expect(name);
+        assert!(key("secretsmanager:VersionStage").is_attached());
+        // Listed in the `iam` table and for `sts:AssumeRole` in `sts`'s.
+        assert!(key("iam:ResourceTag/team").is_attached());
+        assert!(!key("iottwinmaker:linkedServices").is_attached());
+        assert!(key("aws:SourceArn").is_attached());
+    }
+
+    #[test]
+    fn resource_types_know_their_namespace_and_fields() {
+        let catalog = Catalog::get();
+        let ty = |service: &str, name: &str| {
+            catalog
+                .service(service)
+                .and_then(|s| s.resource_types.iter().find(|t| t.name == name))
+                .expect(name)
+        };
+        let bucket = ty("s3", "bucket");
+        assert_eq!(
+            (bucket.namespace(), bucket.has_region(), bucket.has_account()),
+            ("s3", false, false)
+        );
+        let secret = ty("secretsmanager", "Secret");
+        assert_eq!(
+            (secret.namespace(), secret.has_region(), secret.has_account()),
+            ("secretsmanager", true, true)
+        );
+        let role = ty("iam", "role");
+        assert_eq!(
+            (role.namespace(), role.has_region(), role.has_account()),
+            ("iam", false, true)
+        );
+        // ebs's snapshots are ARNs in the `ec2` namespace.
+        assert!(catalog
+            .service("ebs")
+            .expect("ebs")
+            .resource_types
+            .iter()
+            .all(|t| t.namespace() == "ec2"));
     }
 
     #[test]
@@ -659,6 +794,10 @@ mod tests {
                 rows += usize::from(len);
                 keys += action.key_refs().len();
             }
+            assert!(service.templated_keys.iter().all(|&k| service
+                .condition_keys
+                .get(usize::from(k))
+                .is_some_and(|key| key.name.contains("${"))));
             for t in service.resource_types {
                 assert_eq!(t.key_refs().len(), usize::from(t.condition_keys.1));
                 assert!(t

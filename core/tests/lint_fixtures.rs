@@ -215,10 +215,12 @@ fn compare_fixtures<T: Ord + std::fmt::Debug>(
             failures.push(format!("{name}: no row in {table}"));
             continue;
         };
-        // The expectation tables' type column: `identity`, `resource`, `auto`.
+        // The expectation tables' type column: the CLI's `--type` names.
         let policy_type = match ty.as_str() {
             "identity" => Some(PolicyType::Identity),
             "resource" => Some(PolicyType::Resource),
+            "key" => Some(PolicyType::Key),
+            "trust" => Some(PolicyType::Trust),
             "auto" => None,
             other => panic!("{name}: unknown policy type `{other}` in {table}"),
         };

@@ -144,7 +144,8 @@ fn operator_rules(ctx: &mut Ctx<'_, '_>, block: NodeId, name: &str, op: Operator
 /// `action::resolve`): `CONDITION_KEY_NOT_IN_CATALOG` and
 /// `SERVICE_NOT_IN_CATALOG` are warnings that name the catalog's date;
 /// `INVALID_SERVICE` is for a prefix with characters no prefix has.
-fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(ConditionKey, Positions)> {
+/// Returns the key and whether it is global (`aws:`).
+fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(ConditionKey, bool)> {
     let Some((prefix, _)) = key
         .split_once(':')
         .filter(|(p, r)| !p.is_empty() && !r.is_empty())
@@ -168,7 +169,7 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(Condition
                         format!("`{key}` is deprecated; use `aws:PrincipalArn`"),
                     );
                 }
-                Some((*found, Positions::default()))
+                Some((*found, true))
             }
             None => {
                 let hint = closest(key, catalog.global_keys().iter().map(|g| g.name))
@@ -210,19 +211,8 @@ fn resolve_key(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str) -> Option<(Condition
         );
         return None;
     };
-    let mut positions = Positions {
-        service: Some(service),
-        ..Positions::default()
-    };
-    for p in service.condition_key_positions(key) {
-        if let Some(slot) = positions.at.get_mut(positions.len) {
-            *slot = p;
-            positions.len += 1;
-        }
-    }
-    let first = positions.at.get(..positions.len).unwrap_or_default().first();
-    match first.and_then(|&p| service.condition_keys.get(p)) {
-        Some(found) => Some((*found, positions)),
+    match service.condition_key(key) {
+        Some(found) => Some((*found, false)),
         None => {
             let hint = closest(key, service.condition_keys.iter().map(|c| c.name))
                 .map(|s| format!("; did you mean `{s}`?"))
@@ -255,19 +245,10 @@ const CROSS_SERVICE_KEYS: [&str; 9] = [
     "identitystore:UserId",
 ];
 
-/// Where a service key sits in its service's key list (a key name can match
-/// more than one pattern; four is plenty).
-#[derive(Default)]
-struct Positions {
-    service: Option<&'static crate::catalog::Service>,
-    at: [usize; 4],
-    len: usize,
-}
-
 fn check_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, op_name: &str, op: Operator) {
     let known = resolve_key(ctx, k, key);
     let values = check_values(ctx, k, key, op_name, op);
-    let Some((known, positions)) = known else {
+    let Some((known, global)) = known else {
         return;
     };
     key_type_rules(ctx, k, key, op_name, op, &known);
@@ -282,7 +263,7 @@ fn check_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, op_na
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let missing = op.evaluate(&texts, None, ctx.version_2012, &|_| None);
         if missing != Truth::True {
-            unsupported_actions(ctx, stmt, k, key, &positions);
+            unsupported_actions(ctx, stmt, k, key, global || !known.is_attached());
         }
     }
 }
@@ -433,11 +414,24 @@ fn service_request_key(
 // matching the name of the service, such as ec2: or lambda:, but are
 // available across other services"; IAM User Guide, "AWS global condition
 // context keys", properties of the role session).
-fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, positions: &Positions) {
-    let Some(key_service) = positions.service else {
-        return; // a global key
-    };
-    if CROSS_SERVICE_KEYS.iter().any(|c| c.eq_ignore_ascii_case(key)) {
+//
+// An action supports a key when its own service's table lists the key for
+// it or for one of its resource types, whatever the key's prefix: the
+// reference lists `iam:ResourceTag/${TagKey}` for `sts:AssumeRole`, and
+// identity providers' keys (`cognito-identity.amazonaws.com:aud`) for the
+// `sts` actions that carry them. Access Analyzer judges each action so: in
+// AWS's `validate-policy` example (AWS CLI Command Reference,
+// `accessanalyzer validate-policy`), a statement with `sts:AssumeRole` and
+// `sts:TagSession` under `cognito-identity.amazonaws.com:aud` gets the
+// finding for `sts:TagSession` alone.
+//
+// A service key the reference lists for no action and no resource type, in
+// any service's table (`iottwinmaker:linkedServices`, `a4b:amazonId`), is
+// left out too: the reference defines it without saying which requests
+// carry it, so its per-action lists give nothing to judge by, and AWS's own
+// managed policies use such keys (AWSIoTTwinMakerServiceRolePolicy).
+fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, unjudged: bool) {
+    if unjudged || CROSS_SERVICE_KEYS.iter().any(|c| c.eq_ignore_ascii_case(key)) {
         return;
     }
     if stmt.action.is_none() {
@@ -451,9 +445,9 @@ fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &
             _ => None,
         })
         .collect();
-    let at = positions.at.get(..positions.len).unwrap_or_default();
     let supports = |s: &crate::catalog::Service, a: &crate::catalog::Action| {
-        std::ptr::eq(s, key_service) && at.iter().any(|&p| s.action_supports_key_at(a, p))
+        s.condition_key_positions(key)
+            .any(|p| s.action_supports_key_at(a, p))
     };
     let unsupported: Vec<(&str, &str)> = actions
         .iter()

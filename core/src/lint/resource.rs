@@ -228,20 +228,17 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     let types: Vec<&'static ResourceType> = services
         .iter()
         .flat_map(|s| s.resource_types.iter())
-        .filter(|t| t.arn_pattern.split(':').nth(2) == Some(service_name))
+        .filter(|t| t.namespace() == service_name)
         .collect();
     // Field usage over the service's formats: whether every type has a
     // region (account), and whether none has.
     let (mut region_required, mut region_forbidden) = (true, true);
     let (mut account_required, mut account_forbidden) = (true, true);
     for t in &types {
-        let mut fields = t.arn_pattern.split(':').skip(3);
-        let has_region = fields.next().is_some_and(|f| !f.is_empty());
-        let has_account = fields.next().is_some_and(|f| !f.is_empty());
-        region_required &= has_region;
-        region_forbidden &= !has_region;
-        account_required &= has_account;
-        account_forbidden &= !has_account;
+        region_required &= t.has_region();
+        region_forbidden &= !t.has_region();
+        account_required &= t.has_account();
+        account_forbidden &= !t.has_account();
     }
     let mut ok = true;
     if !has_wildcard(region) && !types.is_empty() {
