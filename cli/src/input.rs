@@ -84,47 +84,65 @@ pub struct Input {
     pub bytes: Result<Vec<u8>, String>,
 }
 
-/// The inputs `args` name: `-` is stdin, a file is read, a directory is
-/// walked with ripgrep's walker (`.gitignore`, `.ignore` and hidden files
+/// Applies `each` to the inputs `args` name, in parallel, and returns its
+/// results in order: `-` is stdin, a file is read, a directory is walked
+/// with ripgrep's walker (`.gitignore`, `.ignore` and hidden files
 /// honoured; symbolic links followed, so a loop is an error naming it),
-/// sorted by name. Files are read in parallel and kept in that order.
-pub fn collect<'a>(args: impl IntoIterator<Item = &'a str>) -> Collected {
+/// sorted by name. Each file is read by the thread that handles it, so
+/// reading and linting overlap and a file's bytes are dropped as soon as
+/// `each` is done with them.
+pub fn for_each_input<'a, T: Send>(
+    args: impl IntoIterator<Item = &'a str>,
+    each: impl Fn(Input) -> T + Sync,
+) -> Collected<T> {
     let args: Vec<&str> = args.into_iter().collect();
-    let opened: Vec<_> = args.par_iter().map(|&arg| (arg, open(arg))).collect();
-    let mut inputs = Vec::new();
+    // A named file is handled where it is opened; a directory is walked after.
+    let first: Vec<Result<T, &str>> = args
+        .par_iter()
+        .map(|&arg| {
+            let bytes = match open(arg) {
+                Ok(Opened::Directory) => return Err(arg),
+                Ok(Opened::File(bytes)) => Ok(bytes),
+                Err(message) => Err(message),
+            };
+            Ok(each(Input {
+                name: if arg == "-" { "<stdin>" } else { arg }.to_owned(),
+                walked: false,
+                bytes,
+            }))
+        })
+        .collect();
+    let mut outputs = Vec::new();
     let mut skipped = 0;
     let mut directories = 0;
-    for (arg, opened) in opened {
-        let bytes = match opened {
-            Ok(Opened::Directory) => {
-                directories += 1;
-                let (found, passed_over) = walk(arg);
-                skipped += passed_over;
-                inputs.par_extend(found.into_par_iter().map(|entry| match entry {
-                    Ok(name) => Input {
-                        bytes: read_input(&name),
-                        name,
-                        walked: true,
-                    },
-                    Err((name, why)) => Input {
-                        bytes: Err(format!("cannot read `{name}`: {why}")),
-                        name,
-                        walked: true,
-                    },
-                }));
+    for outcome in first {
+        let directory = match outcome {
+            Ok(output) => {
+                outputs.push(output);
                 continue;
             }
-            Ok(Opened::File(bytes)) => Ok(bytes),
-            Err(message) => Err(message),
+            Err(directory) => directory,
         };
-        inputs.push(Input {
-            name: if arg == "-" { "<stdin>" } else { arg }.to_owned(),
-            walked: false,
-            bytes,
-        });
+        directories += 1;
+        let (found, passed_over) = walk(directory);
+        skipped += passed_over;
+        outputs.par_extend(found.into_par_iter().map(|entry| {
+            each(match entry {
+                Ok(name) => Input {
+                    bytes: read_input(&name),
+                    name,
+                    walked: true,
+                },
+                Err((name, why)) => Input {
+                    bytes: Err(format!("cannot read `{name}`: {why}")),
+                    name,
+                    walked: true,
+                },
+            })
+        }));
     }
     Collected {
-        inputs,
+        outputs,
         skipped,
         directories,
     }
@@ -162,10 +180,11 @@ fn walk(directory: &str) -> (Vec<Result<String, (String, String)>>, usize) {
     (found, skipped)
 }
 
-/// What [`collect`] found.
-pub struct Collected {
-    /// The files, in the order given (a directory's in name order).
-    pub inputs: Vec<Input>,
+/// What [`for_each_input`] did.
+pub struct Collected<T> {
+    /// The results, one per file in the order given (a directory's in name
+    /// order).
+    pub outputs: Vec<T>,
     /// Files the walks passed over (not JSON or YAML by name).
     pub skipped: usize,
     /// How many of the arguments were directories.

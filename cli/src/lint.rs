@@ -9,13 +9,12 @@ use std::process::ExitCode;
 use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use rayon::prelude::*;
 use rotation_policy_core::lint::{Check, Finding, LintOptions, PolicyType, Severity};
 use rotation_policy_core::template::{self, Kind};
 use serde_json::{json, Value};
 
 use crate::exit;
-use crate::input::{collect, Collected, Input, MAX_INPUT_BYTES};
+use crate::input::{for_each_input, Collected, Input, MAX_INPUT_BYTES};
 
 const FILES: &str = "FILE";
 const TYPE: &str = "type";
@@ -107,32 +106,32 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
     let fail_on = Severity::from_name(&arg(FAIL_ON).replace('-', "_")).unwrap_or(Severity::Error);
     let options = LintOptions { policy_type };
     let Collected {
-        inputs,
+        outputs,
         mut skipped,
         directories,
-    } = collect(
+    } = for_each_input(
         matches
             .get_many::<String>(FILES)
             .into_iter()
             .flatten()
             .map(String::as_str),
+        |Input { name, walked, bytes }| {
+            let read = bytes.map(|mut source| {
+                let result = template::lint_file(&name, &source, &options);
+                // Only the text output reads the bytes, to show a finding's
+                // line: a file without findings lets them go here.
+                if result.as_ref().is_ok_and(|r| r.findings().is_empty()) {
+                    source = Vec::new();
+                }
+                (source, result)
+            });
+            (name, walked, read)
+        },
     );
     let mut unreadable = false;
     let mut linted = Vec::new();
     let mut kinds = [0usize; 3];
-    // Files are linted in parallel (each on its own, with nothing shared but
-    // the catalog) and reported in the order given.
-    let results: Vec<_> = inputs
-        .into_par_iter()
-        .map(|Input { name, walked, bytes }| {
-            let read = bytes.map(|source| {
-                let result = template::lint_file(&name, &source, &options);
-                (source, result)
-            });
-            (name, walked, read)
-        })
-        .collect();
-    for (name, walked, read) in results {
+    for (name, walked, read) in outputs {
         let (source, result) = match read {
             Ok(read) => read,
             Err(message) => {

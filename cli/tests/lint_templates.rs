@@ -482,3 +482,39 @@ fn an_ignored_directory_is_linted_when_named() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn findings_follow_the_order_of_the_arguments_however_many_files_are_linted_at_once() {
+    // Files are read and linted in parallel; the report keeps the order
+    // given: named files as named, a directory's files by name where the
+    // directory is named, unreadable files reported without stopping.
+    let dir = temp_dir("order");
+    std::fs::create_dir_all(dir.join("walked")).expect("dir");
+    let mut args = vec!["lint".to_owned(), "--format".to_owned(), "json".to_owned()];
+    let mut expected = Vec::new();
+    for i in (0..120).rev() {
+        let path = dir.join(format!("named-{i:03}.json"));
+        std::fs::write(&path, BAD_POLICY).expect("write");
+        let path = path.to_str().expect("UTF-8").to_owned();
+        args.push(path.clone());
+        expected.push(path);
+        if i == 60 {
+            for j in 0..40 {
+                let walked = dir.join(format!("walked/w-{j:02}.json"));
+                std::fs::write(&walked, BAD_POLICY).expect("write");
+                expected.push(walked.to_str().expect("UTF-8").to_owned());
+            }
+            args.push(dir.join("walked").to_str().expect("UTF-8").to_owned());
+            args.push(dir.join("missing.json").to_str().expect("UTF-8").to_owned());
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let found = findings(&output);
+    let mut files: Vec<&str> = found.iter().map(|f| f["file"].as_str().expect("file")).collect();
+    files.dedup();
+    assert_eq!(files, expected);
+    assert!(stderr(&output).contains("missing.json"), "{}", stderr(&output));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -268,12 +268,24 @@ impl<'a> Reader<'a> {
         self.src.get(self.pos).copied()
     }
 
+    /// Moves to the next `"`, `\\` or control character of a string (or
+    /// the end of the text).
+    fn skip_plain(&mut self) {
+        let rest = self.src.get(self.pos..).unwrap_or_default();
+        self.pos += rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+    }
+
     fn skip_ws(&mut self) {
-        let start = self.pos;
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
-        }
-        self.whitespace += self.pos - start;
+        let rest = self.src.get(self.pos..).unwrap_or_default();
+        let n = rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+            .unwrap_or(rest.len());
+        self.pos += n;
+        self.whitespace += n;
     }
 
     fn unexpected(&self, expected: &str) -> SyntaxError {
@@ -464,29 +476,17 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.pos += 1; // opening quote
         let start = self.pos;
-        // Fast path: no escapes, borrow the slice.
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let s = self.text.get(start..self.pos).unwrap_or("");
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(0..=0x1f) => return Err(self.error("control character in string: escape it")),
-                Some(_) => self.pos += 1,
-                None => return Err(self.error("unterminated string")),
-            }
+        self.skip_plain();
+        // Without escapes, the string is a slice of the text.
+        if self.peek() == Some(b'"') {
+            let s = self.text.get(start..self.pos).unwrap_or("");
+            self.pos += 1;
+            return Ok(Cow::Borrowed(s));
         }
-        let mut out = String::from(self.text.get(start..self.pos).unwrap_or(""));
+        let mut out = String::new();
+        let mut run = start;
         loop {
-            let run = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.skip_plain();
             out.push_str(self.text.get(run..self.pos).unwrap_or(""));
             match self.peek() {
                 Some(b'"') => {
@@ -508,12 +508,14 @@ impl<'a> Reader<'a> {
                             self.pos += 1;
                             let c = self.unicode_escape()?;
                             out.push(c);
+                            run = self.pos;
                             continue;
                         }
                         _ => return Err(self.unexpected("an escape character")),
                     };
                     self.pos += 1;
                     out.push(c);
+                    run = self.pos;
                 }
                 Some(_) => return Err(self.error("control character in string: escape it")),
                 None => return Err(self.error("unterminated string")),
