@@ -309,9 +309,10 @@ pub struct Service {
 impl Service {
     /// The action named `name` (case-insensitive).
     pub fn action(&self, name: &str) -> Option<&Action> {
-        let name = fold(name);
+        let mut buffer = [0; NAME_LIMIT];
+        let name = fold(name, &mut buffer)?;
         self.actions
-            .binary_search_by(|a| a.folded.cmp(&name))
+            .binary_search_by(|a| a.folded.as_bytes().cmp(name))
             .ok()
             .map(|i| &self.actions[i])
     }
@@ -376,14 +377,18 @@ impl Service {
     }
 }
 
-/// `name` ASCII-lowercased, the form the tables are sorted by (borrowed
-/// when it already is).
-fn fold(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(name)
-    }
+/// Longer than every name the look-ups search for by binary search
+/// (actions, service prefixes, ARN namespaces, condition keys; a test
+/// checks): a longer name is in no table.
+const NAME_LIMIT: usize = 128;
+
+/// `name` ASCII-lowercased, the form the tables are sorted by, written to
+/// `buffer`; `None` when it is longer than every name of the tables.
+fn fold<'b>(name: &str, buffer: &'b mut [u8; NAME_LIMIT]) -> Option<&'b [u8]> {
+    let folded = buffer.get_mut(..name.len())?;
+    folded.copy_from_slice(name.as_bytes());
+    folded.make_ascii_lowercase();
+    Some(folded)
 }
 
 /// The positions in `keys` (sorted by lowercase name) of the keys `key`
@@ -394,8 +399,9 @@ fn key_positions<'a>(
     templated: &'static [u16],
     key: &'a str,
 ) -> impl Iterator<Item = usize> + 'a {
-    let folded = fold(key);
-    let exact = keys.binary_search_by(|k| k.folded.cmp(&folded)).ok();
+    let mut buffer = [0; NAME_LIMIT];
+    let exact = fold(key, &mut buffer)
+        .and_then(|folded| keys.binary_search_by(|k| k.folded.as_bytes().cmp(folded)).ok());
     exact.into_iter().chain(
         templated
             .iter()
@@ -433,9 +439,10 @@ impl Catalog {
     /// The service with this prefix (case-insensitive).
     pub fn service(&self, prefix: &str) -> Option<&'static Service> {
         let services = self.services;
-        let prefix = fold(prefix);
+        let mut buffer = [0; NAME_LIMIT];
+        let prefix = fold(prefix, &mut buffer)?;
         services
-            .binary_search_by(|s| s.prefix.cmp(&prefix))
+            .binary_search_by(|s| s.prefix.as_bytes().cmp(prefix))
             .ok()
             .map(|i| &services[i])
     }
@@ -480,10 +487,13 @@ impl Catalog {
         namespace: &str,
     ) -> impl Iterator<Item = &'static Service> + 'static {
         let services = self.services;
-        let namespace = fold(namespace);
-        let found = ARN_NAMESPACES
-            .binary_search_by(|(n, _)| n.cmp(&namespace.as_ref()))
-            .ok()
+        let mut buffer = [0; NAME_LIMIT];
+        let found = fold(namespace, &mut buffer)
+            .and_then(|namespace| {
+                ARN_NAMESPACES
+                    .binary_search_by(|(n, _)| n.as_bytes().cmp(namespace))
+                    .ok()
+            })
             .and_then(|i| ARN_NAMESPACES.get(i))
             .map_or(&[][..], |&(_, indexes)| indexes);
         found.iter().filter_map(move |&i| services.get(i))
@@ -769,6 +779,19 @@ mod tests {
             }
         }
         assert!(catalog.service("no-such-service").is_none());
+    }
+
+    #[test]
+    fn every_searched_name_is_shorter_than_the_fold_buffer() {
+        let catalog = Catalog::get();
+        let mut names: Vec<&str> = ARN_NAMESPACES.iter().map(|(n, _)| *n).collect();
+        names.extend(catalog.global_keys().iter().map(|k| k.folded));
+        for service in catalog.services() {
+            names.push(service.prefix);
+            names.extend(service.actions.iter().map(|a| a.folded));
+            names.extend(service.condition_keys.iter().map(|k| k.folded));
+        }
+        assert!(names.iter().all(|n| n.len() <= NAME_LIMIT));
     }
 
     #[test]
