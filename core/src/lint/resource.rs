@@ -136,14 +136,7 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         }
         return None;
     };
-    let mut fields = rest.splitn(5, ':');
-    let (Some(partition), Some(service_name), Some(region), Some(account), Some(resource)) = (
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-    ) else {
+    let Some([partition, service_name, region, account, resource]) = fields(rest) else {
         ctx.emit(
             Check::MISSING_ARN_FIELD,
             Target::Value(node),
@@ -354,6 +347,24 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     })
 }
 
+/// The first `N - 1` `:`-separated fields of `text` and the rest after
+/// them (`str::splitn(N, ':')`), or `None` when `text` has fewer than `N`
+/// fields.
+fn fields<const N: usize>(text: &str) -> Option<[&str; N]> {
+    let mut out = [""; N];
+    let mut colons = text
+        .bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b':').then_some(i));
+    let mut start = 0;
+    for (n, field) in out.iter_mut().enumerate() {
+        let end = if n + 1 < N { colons.next()? } else { text.len() };
+        *field = text.get(start..end)?;
+        start = end + 1;
+    }
+    Some(out)
+}
+
 /// Resources that AWS owns and shares with every account carry an empty
 /// account field, though their types' formats have one: Systems Manager's
 /// public parameters (`arn:aws:ssm:REGION::parameter/aws/service/...`) and
@@ -381,8 +392,7 @@ fn aws_shared_without_account(namespace: &str, resource: &str) -> bool {
 /// `s3:ListAllMyBuckets` on `"Resource": "arn:aws:s3:::*"` ("User policy
 /// examples", `AllowGroupToSeeBucketListInTheConsole`).
 fn every_resource_of_service(arn: &str) -> bool {
-    let mut fields = arn.splitn(6, ':').skip(3);
-    let (Some(region), Some(account), Some(resource)) = (fields.next(), fields.next(), fields.next()) else {
+    let Some([_, _, _, region, account, resource]) = fields(arn) else {
         return false;
     };
     let any = |f: &str| f.is_empty() || f.bytes().all(|b| b == b'*');
@@ -535,9 +545,7 @@ fn redundant_resources(ctx: &mut Ctx<'_, '_>, list: &[(NodeId, &str)]) {
         return;
     }
     let service_of = |arn: &str| -> Option<String> {
-        let mut fields = arn.splitn(4, ':');
-        let (arn_field, partition, service) = (fields.next()?, fields.next()?, fields.next()?);
-        fields.next()?;
+        let [arn_field, partition, service, _] = fields(arn)?;
         (!has_wildcard(arn_field) && !has_wildcard(partition) && !has_wildcard(service))
             .then(|| service.to_owned())
     };
@@ -570,6 +578,36 @@ fn redundant_resources(ctx: &mut Ctx<'_, '_>, list: &[(NodeId, &str)]) {
                 Check::REDUNDANT_RESOURCE,
                 Target::Value(node),
                 format!("resource `{b}` {why}; remove it"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fields;
+
+    #[test]
+    fn fields_split_as_splitn_does() {
+        for text in [
+            "arn:aws:s3:::b",
+            "a:b:c:d:e:f:g",
+            "a:b",
+            "",
+            ":::::",
+            "a:b:c:d:é:f",
+        ] {
+            let split: Vec<&str> = text.splitn(6, ':').collect();
+            assert_eq!(
+                fields::<6>(text).map(Vec::from),
+                (split.len() == 6).then_some(split),
+                "{text}"
+            );
+            let split: Vec<&str> = text.splitn(4, ':').collect();
+            assert_eq!(
+                fields::<4>(text).map(Vec::from),
+                (split.len() == 4).then_some(split),
+                "{text}"
             );
         }
     }
