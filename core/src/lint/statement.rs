@@ -9,6 +9,7 @@ use crate::suggest::closest;
 use std::collections::HashMap;
 
 const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+/// The statement elements (`Stmt::new` finds each).
 const STATEMENT_ELEMENTS: [&str; 9] = [
     "Sid",
     "Effect",
@@ -360,18 +361,13 @@ fn policy_size(ctx: &mut Ctx<'_, '_>) {
 
 fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) {
     let doc = ctx.doc;
-    for member in doc.children(id) {
-        let key = ctx.node(member).key.as_deref().unwrap_or_default();
-        if !STATEMENT_ELEMENTS.contains(&key) {
-            unknown_element(ctx, member, &STATEMENT_ELEMENTS, "statement");
-        }
-    }
-    let get = |k: &str| doc.get(id, k);
-    let mut stmt = Stmt::new(doc, id);
-    if let Some(sid) = get("Sid") {
+    let mut stmt = Stmt::new(doc, id, |member| {
+        unknown_element(ctx, member, &STATEMENT_ELEMENTS, "statement");
+    });
+    if let Some(sid) = stmt.sid {
         check_sid(ctx, sid);
     }
-    check_effect(ctx, &mut stmt, get("Effect"));
+    check_effect(ctx, &mut stmt);
     check_principals(ctx, &stmt);
     pair(ctx, &stmt, stmt.action, stmt.not_action, "Action", "NotAction");
     pair(
@@ -484,8 +480,8 @@ fn check_sid(ctx: &mut Ctx<'_, '_>, sid: NodeId) {
 
 // `Effect` is required and is `Allow` or `Deny`, case-sensitive (IAM User
 // Guide, "IAM JSON policy elements: Effect").
-fn check_effect(ctx: &mut Ctx<'_, '_>, stmt: &mut Stmt<'_>, effect: Option<NodeId>) {
-    let Some(effect) = effect else {
+fn check_effect(ctx: &mut Ctx<'_, '_>, stmt: &mut Stmt<'_>) {
+    let Some(effect) = stmt.effect else {
         ctx.emit(
             Check::MISSING_EFFECT,
             Target::Value(stmt.id),

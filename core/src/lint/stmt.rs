@@ -73,6 +73,8 @@ pub(super) fn expand(
 pub(super) struct Stmt<'d> {
     pub id: NodeId,
     pub allow: bool,
+    pub sid: Option<NodeId>,
+    pub effect: Option<NodeId>,
     pub principal: Option<NodeId>,
     pub not_principal: Option<NodeId>,
     pub action: Option<NodeId>,
@@ -88,24 +90,47 @@ pub(super) struct Stmt<'d> {
 }
 
 impl<'d> Stmt<'d> {
-    /// The elements of the statement object `id`; the checks fill in the
-    /// rest (`allow`, `actions`, `resources`).
-    pub fn new(doc: &Document<'d>, id: NodeId) -> Self {
-        let get = |k: &str| doc.get(id, k);
-        Stmt {
+    /// The elements of the statement object `id`, in one pass over its
+    /// members (of a repeated element, the first, as [`Document::get`]
+    /// finds), calling `unknown` for each member that is no statement
+    /// element; the checks fill in the rest (`allow`, `actions`,
+    /// `resources`).
+    pub fn new(doc: &Document<'d>, id: NodeId, mut unknown: impl FnMut(NodeId)) -> Self {
+        let mut stmt = Stmt {
             id,
             allow: false,
-            principal: get("Principal"),
-            not_principal: get("NotPrincipal"),
-            action: get("Action"),
-            not_action: get("NotAction"),
-            resource: get("Resource"),
-            not_resource: get("NotResource"),
-            condition: get("Condition"),
+            sid: None,
+            effect: None,
+            principal: None,
+            not_principal: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            condition: None,
             actions: Vec::new(),
             resources: Vec::new(),
             expanded: OnceCell::new(),
+        };
+        for member in doc.children(id) {
+            let element = match doc.node(member).key.as_deref().unwrap_or_default() {
+                "Sid" => &mut stmt.sid,
+                "Effect" => &mut stmt.effect,
+                "Principal" => &mut stmt.principal,
+                "NotPrincipal" => &mut stmt.not_principal,
+                "Action" => &mut stmt.action,
+                "NotAction" => &mut stmt.not_action,
+                "Resource" => &mut stmt.resource,
+                "NotResource" => &mut stmt.not_resource,
+                "Condition" => &mut stmt.condition,
+                _ => {
+                    unknown(member);
+                    continue;
+                }
+            };
+            element.get_or_insert(member);
         }
+        stmt
     }
 
     /// Every catalog action `Action` names, wildcards expanded; `None` when
