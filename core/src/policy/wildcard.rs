@@ -114,7 +114,8 @@ pub fn matches_ignore_case(pattern: &str, text: &str) -> bool {
 
 /// Whether `text` has a `*` or `?`.
 pub fn has_wildcard(text: &str) -> bool {
-    text.contains(['*', '?'])
+    // Both are ASCII, and no byte of another UTF-8 character is ASCII.
+    text.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 /// The classic linear-space matcher: on a mismatch, go back to the last `*`
