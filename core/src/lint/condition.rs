@@ -260,7 +260,6 @@ fn check_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, op_na
         // (`...IfExists`, `ForAllValues:`, `Null: true`, negated operators),
         // the action is granted as written and nothing is lost.
         let texts = scalar_texts(ctx, k);
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let missing = op.evaluate(&texts, None, ctx.version_2012, &|_| None);
         if missing != Truth::True {
             unsupported_actions(ctx, stmt, k, key, global || !known.is_attached());
@@ -268,18 +267,24 @@ fn check_key(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &str, op_na
     }
 }
 
+/// The value nodes of condition key `k`: the elements of an array, else
+/// the value itself.
+fn value_ids(ctx: &Ctx<'_, '_>, k: NodeId) -> std::ops::Range<NodeId> {
+    match &ctx.doc.node(k).value {
+        JsonValue::Array(r) => r.clone(),
+        _ => k..k + 1,
+    }
+}
+
 /// The scalar values of condition key `k` as text (`true` for a JSON `true`).
-fn scalar_texts(ctx: &Ctx<'_, '_>, k: NodeId) -> Vec<String> {
+fn scalar_texts<'d>(ctx: &Ctx<'d, '_>, k: NodeId) -> Vec<&'d str> {
     let doc = ctx.doc;
-    let ids: Vec<NodeId> = match &doc.node(k).value {
-        JsonValue::Array(r) => r.clone().collect(),
-        _ => vec![k],
-    };
-    ids.into_iter()
+    value_ids(ctx, k)
         .filter_map(|v| match &doc.node(v).value {
-            JsonValue::String(s) => Some(s.to_string()),
-            JsonValue::Number(n) => Some(n.to_string()),
-            JsonValue::Bool(b) => Some(b.to_string()),
+            JsonValue::String(s) => Some(s.as_ref()),
+            JsonValue::Number(n) => Some(*n),
+            JsonValue::Bool(true) => Some("true"),
+            JsonValue::Bool(false) => Some("false"),
             _ => None,
         })
         .collect()
@@ -445,15 +450,22 @@ fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &
             _ => None,
         })
         .collect();
-    let supports = |s: &crate::catalog::Service, a: &crate::catalog::Action| {
-        s.condition_key_positions(key)
-            .any(|p| s.action_supports_key_at(a, p))
-    };
-    let unsupported: Vec<(&str, &str)> = actions
-        .iter()
-        .filter(|(s, a)| !supports(s, a))
-        .map(|(s, a)| (s.prefix, a.name))
-        .collect();
+    // The key's positions in a service's table are found once for each run
+    // of actions of that service.
+    let mut unsupported: Vec<(&str, &str)> = Vec::new();
+    for run in actions.chunk_by(|x, y| std::ptr::eq(x.0, y.0)) {
+        let Some(&(service, _)) = run.first() else {
+            continue;
+        };
+        let positions: Vec<usize> = service.condition_key_positions(key).collect();
+        let supports =
+            |a: &crate::catalog::Action| positions.iter().any(|&p| service.action_supports_key_at(a, p));
+        unsupported.extend(
+            run.iter()
+                .filter(|(_, a)| !supports(a))
+                .map(|(s, a)| (s.prefix, a.name)),
+        );
+    }
     if unsupported.is_empty() {
         return;
     }
@@ -482,11 +494,7 @@ fn unsupported_actions(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, k: NodeId, key: &
 /// The string values of condition key `k`, with their nodes.
 fn string_values<'d>(ctx: &Ctx<'d, '_>, k: NodeId) -> Vec<(NodeId, &'d str)> {
     let doc = ctx.doc;
-    let ids: Vec<NodeId> = match &doc.node(k).value {
-        JsonValue::Array(r) => r.clone().collect(),
-        _ => vec![k],
-    };
-    ids.into_iter()
+    value_ids(ctx, k)
         .filter_map(|v| doc.node(v).as_str().map(|s| (v, s)))
         .collect()
 }
