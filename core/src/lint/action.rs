@@ -1,5 +1,7 @@
 //! `Action` and `NotAction`: service prefixes, action names, wildcards.
 
+use std::cell::OnceCell;
+
 use super::reader::{JsonValue, NodeId};
 use super::stmt::{Item, Resolved, Stmt};
 use super::{variable, Check, Ctx, Target};
@@ -204,42 +206,41 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
     }
     // Every item's text lowercased, in one buffer.
     let mut buffer = String::with_capacity(items.iter().map(|i| i.text.len()).sum());
-    let mut spans = Vec::with_capacity(n);
     for item in items {
-        let start = buffer.len();
         buffer.push_str(item.text);
-        if let Some(tail) = buffer.get_mut(start..) {
-            tail.make_ascii_lowercase();
-        }
-        spans.push(start..buffer.len());
     }
-    let lower: Vec<&str> = spans
-        .into_iter()
-        .map(|span| buffer.get(span).unwrap_or_default())
+    buffer.make_ascii_lowercase();
+    let mut rest = buffer.as_str();
+    let mut entries: Vec<Entry<'_>> = items
+        .iter()
+        .map(|item| {
+            let (lower, tail) = rest.split_at_checked(item.text.len()).unwrap_or((rest, ""));
+            rest = tail;
+            Entry {
+                lower,
+                first: 0,
+                patterns: 0..0,
+                range: OnceCell::new(),
+            }
+        })
         .collect();
-    let prefix_of = |i: usize| lower[i].split_once(':').map_or(lower[i], |(p, _)| p);
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| lower[a].cmp(lower[b]).then(a.cmp(&b)));
-    // The first item with the same text; the item's service group; each
-    // group's patterns (as a range of `patterns`).
-    let mut first_of = vec![0; n];
-    let mut group_of = vec![0; n];
-    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    order.sort_unstable_by(|&a, &b| entries[a].lower.cmp(entries[b].lower).then(a.cmp(&b)));
+    // Each service group's patterns, as ranges of `patterns`.
     let mut patterns: Vec<usize> = Vec::new();
     let mut any_service = Vec::new();
     let mut star = None;
     let mut k = 0;
     while k < n {
-        let prefix = prefix_of(order[k]);
+        let prefix = service_part(entries[order[k]].lower);
         let start = patterns.len();
         let mut m = k;
-        while m < n && prefix_of(order[m]) == prefix {
+        while m < n && service_part(entries[order[m]].lower) == prefix {
             let i = order[m];
-            first_of[i] = match m.checked_sub(1).map(|p| order[p]) {
-                Some(p) if m > k && lower[p] == lower[i] => first_of[p],
+            entries[i].first = match m.checked_sub(1).map(|p| order[p]) {
+                Some(p) if m > k && entries[p].lower == entries[i].lower => entries[p].first,
                 _ => i,
             };
-            group_of[i] = groups.len();
             match items[i].resolved {
                 Resolved::All => star = Some(star.map_or(i, |s: usize| s.min(i))),
                 Resolved::Pattern if super::has_wildcard(prefix) => any_service.push(i),
@@ -248,43 +249,42 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
             }
             m += 1;
         }
-        groups.push(start..patterns.len());
+        for &i in order.get(k..m).unwrap_or_default() {
+            entries[i].patterns = start..patterns.len();
+        }
         k = m;
     }
-    // For `service:Literal*` patterns: the range of the service's actions
-    // they match (computed when first needed).
-    let mut ranges: Vec<Option<Option<std::ops::Range<usize>>>> = vec![None; n];
     for (j, b) in items.iter().enumerate() {
         if matches!(b.resolved, Resolved::Unknown) {
             continue;
         }
-        let why = if first_of[j] < j {
+        let why = if entries[j].first < j {
             Some("is listed twice".to_owned())
         } else {
-            let own = groups.get(group_of[j]).cloned().unwrap_or_default();
+            let lower = entries[j].lower;
             let candidates = patterns
-                .get(own)
+                .get(entries[j].patterns.clone())
                 .unwrap_or_default()
                 .iter()
                 .chain(&any_service)
                 .copied()
-                .filter(|&i| i != j && lower[i] != lower[j]);
+                .filter(|&i| i != j && entries[i].lower != lower);
             let cover = match b.resolved {
                 Resolved::One(service, action) => {
                     let position = action_position(service, action);
                     candidates
                         .filter(|&i| {
-                            let range = ranges[i].get_or_insert_with(|| literal_range(ctx, items[i].text));
+                            let range = entries[i].range.get_or_init(|| literal_range(ctx, items[i].text));
                             match (range, position) {
                                 (Some(range), Some(position)) => range.contains(&position),
-                                _ => covers(items[i].text, lower[i], b.text, lower[j]),
+                                _ => covers(items[i].text, entries[i].lower, b.text, lower),
                             }
                         })
                         .min()
                         .or(star)
                 }
                 Resolved::Pattern => candidates
-                    .filter(|&i| covers(items[i].text, lower[i], b.text, lower[j]))
+                    .filter(|&i| covers(items[i].text, entries[i].lower, b.text, lower))
                     .min()
                     .or(star),
                 Resolved::All | Resolved::Unknown => None,
@@ -301,6 +301,25 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
             );
         }
     }
+}
+
+/// What [`redundant_actions`] knows of an item.
+struct Entry<'l> {
+    /// The item's text, lowercased.
+    lower: &'l str,
+    /// The first item with the same text.
+    first: usize,
+    /// The patterns of the item's service group, as a range of the
+    /// service-specific patterns.
+    patterns: std::ops::Range<usize>,
+    /// For a `service:Literal*` pattern: the range of the service's actions
+    /// it matches (computed when first needed).
+    range: OnceCell<Option<std::ops::Range<usize>>>,
+}
+
+/// The service part of an action text (all of it without a `:`).
+fn service_part(text: &str) -> &str {
+    text.split_once(':').map_or(text, |(p, _)| p)
 }
 
 /// Whether the action pattern `pattern` matches `text` taken literally
