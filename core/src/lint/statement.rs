@@ -146,8 +146,7 @@ pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
             );
             continue;
         }
-        check_statement(ctx, id);
-        if let Some(sid) = doc.get(id, "Sid") {
+        if let Some(sid) = check_statement(ctx, id) {
             if let Some(text) = ctx.str_of(sid).filter(|t| !t.is_empty()) {
                 sids.push((sid, text));
             }
@@ -359,7 +358,8 @@ fn policy_size(ctx: &mut Ctx<'_, '_>) {
     }
 }
 
-fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) {
+/// Checks statement `id`; returns its `Sid`.
+fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) -> Option<NodeId> {
     let doc = ctx.doc;
     let mut stmt = Stmt::new(doc, id, |member| {
         unknown_element(ctx, member, &STATEMENT_ELEMENTS, "statement");
@@ -399,6 +399,7 @@ fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) {
     create_service_linked_role(ctx, &stmt);
     service_principal_without_source(ctx, &stmt);
     lambda_invoke_open(ctx, &stmt);
+    stmt.sid
 }
 
 // A statement has exactly one of `Action`/`NotAction` and of

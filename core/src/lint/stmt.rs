@@ -167,24 +167,25 @@ impl<'d> Stmt<'d> {
     }
 }
 
-/// The statement objects of a document (`Statement` as object or array).
-pub(super) fn statements(doc: &Document<'_>) -> Vec<NodeId> {
+/// The statements of a document (`Statement` as object or array), as ids.
+fn statements(doc: &Document<'_>) -> std::ops::Range<NodeId> {
     let Some(st) = doc.get(doc.root(), "Statement") else {
-        return Vec::new();
+        return 0..0;
     };
     match &doc.node(st).value {
-        JsonValue::Object(_) => vec![st],
-        JsonValue::Array(r) => r.clone().collect(),
-        _ => Vec::new(),
+        JsonValue::Object(_) => st..st + 1,
+        JsonValue::Array(r) => r.clone(),
+        _ => 0..0,
     }
 }
 
 /// Whether any statement has `Principal` or `NotPrincipal` (what `auto`
 /// takes for a resource policy).
 pub(super) fn has_principal(doc: &Document<'_>) -> bool {
-    statements(doc)
-        .into_iter()
-        .any(|s| doc.get(s, "Principal").is_some() || doc.get(s, "NotPrincipal").is_some())
+    statements(doc).any(|s| {
+        doc.children(s)
+            .any(|m| matches!(doc.node(m).key.as_deref(), Some("Principal" | "NotPrincipal")))
+    })
 }
 
 /// `` `svc:A`, `svc:B` and 3 more `` for messages.
