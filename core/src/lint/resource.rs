@@ -351,16 +351,12 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
 /// them (`str::splitn(N, ':')`), or `None` when `text` has fewer than `N`
 /// fields.
 fn fields<const N: usize>(text: &str) -> Option<[&str; N]> {
-    let mut out = [""; N];
-    let mut colons = text
-        .bytes()
-        .enumerate()
-        .filter_map(|(i, b)| (b == b':').then_some(i));
-    let mut start = 0;
-    for (n, field) in out.iter_mut().enumerate() {
-        let end = if n + 1 < N { colons.next()? } else { text.len() };
-        *field = text.get(start..end)?;
-        start = end + 1;
+    let mut out = [text; N];
+    for n in 1..N {
+        let rest = out[n - 1];
+        let colon = rest.bytes().position(|b| b == b':')?;
+        out[n - 1] = rest.get(..colon)?;
+        out[n] = rest.get(colon + 1..)?;
     }
     Some(out)
 }
