@@ -38,20 +38,22 @@ pub(super) fn check<'d>(ctx: &mut Ctx<'d, '_>, stmt: &mut Stmt<'d>) {
     stmt.actions = items;
 }
 
-/// Whether `prefix` has the shape of a service prefix: ASCII letters, digits
-/// and `-` (every prefix of the Service Authorization Reference does; actions
-/// compare case-insensitively), wildcards allowed.
-fn service_prefix_shape(prefix: &str) -> bool {
-    prefix
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'*' | b'?'))
-}
-
-/// Whether `name` has the shape of an action name: ASCII letters, digits and
-/// `-`, wildcards allowed.
-fn action_name_shape(name: &str) -> bool {
-    name.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'*' | b'?'))
+/// Whether `part` (a service prefix or an action name) has a wildcard, or
+/// `None` when it has characters no prefix or name has: every prefix and
+/// action name of the Service Authorization Reference is ASCII letters,
+/// digits and `-` (actions compare case-insensitively), and wildcards are
+/// allowed.
+fn wildcard_if_well_formed(part: &str) -> Option<bool> {
+    let mut wildcard = false;
+    for b in part.bytes() {
+        match b {
+            b'*' | b'?' => wildcard = true,
+            b'-' => {}
+            _ if b.is_ascii_alphanumeric() => {}
+            _ => return None,
+        }
+    }
+    Some(wildcard)
 }
 
 // Severity of names the catalog lacks. The catalog is a snapshot of the
@@ -86,7 +88,7 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         );
         return Resolved::Unknown;
     };
-    if !service_prefix_shape(prefix) {
+    let Some(prefix_wildcard) = wildcard_if_well_formed(prefix) else {
         ctx.emit(
             Check::INVALID_SERVICE_IN_ACTION,
             Target::Value(node),
@@ -95,8 +97,8 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
             ),
         );
         return Resolved::Unknown;
-    }
-    if !action_name_shape(name) {
+    };
+    let Some(name_wildcard) = wildcard_if_well_formed(name) else {
         ctx.emit(
             Check::INVALID_ACTION,
             Target::Value(node),
@@ -105,8 +107,8 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
             ),
         );
         return Resolved::Unknown;
-    }
-    if super::has_wildcard(prefix) {
+    };
+    if prefix_wildcard {
         ctx.emit(
             Check::WILDCARD_IN_SERVICE_NAME,
             Target::Value(node),
@@ -142,7 +144,7 @@ fn resolve(ctx: &mut Ctx<'_, '_>, node: NodeId, text: &str, element: &'static st
         );
         return Resolved::Unknown;
     };
-    if super::has_wildcard(name) {
+    if name_wildcard {
         if service_actions_matching(service, name).next().is_none() {
             not_in_catalog(
                 ctx,
