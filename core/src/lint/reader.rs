@@ -117,12 +117,13 @@ impl<'a> Document<'a> {
             duplicates: Vec::new(),
         };
         reader.skip_ws();
-        let root = reader.value(None)?;
+        reader.value(None)?;
         reader.skip_ws();
         if reader.pos < reader.src.len() {
             return Err(reader.error("trailing characters after the JSON value"));
         }
-        let root_id = reader.push_root(root);
+        // The root, the one node left in `scratch`, is stored after all others.
+        let root_id = reader.finish(0).start;
         let Reader {
             mut nodes,
             duplicates,
@@ -298,14 +299,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Stores the root after all other nodes.
-    fn push_root(&mut self, root: Node<'a>) -> NodeId {
-        self.scratch.clear();
-        self.scratch.push(root);
-        self.finish(0).start
-    }
-
-    fn value(&mut self, key: Option<(Cow<'a, str>, usize)>) -> Result<Node<'a>, SyntaxError> {
+    /// Reads a value, pushing its node to `scratch` (its children, if any,
+    /// are in `nodes` by then).
+    fn value(&mut self, key: Option<(Cow<'a, str>, usize)>) -> Result<(), SyntaxError> {
         let start = self.pos;
         let (key, key_start) = match key {
             Some((k, s)) => (Some(k), offset32(s)),
@@ -321,13 +317,14 @@ impl<'a> Reader<'a> {
             Some(b'-' | b'0'..=b'9') => JsonValue::Number(self.number()?),
             _ => return Err(self.unexpected("a JSON value")),
         };
-        Ok(Node {
+        self.scratch.push(Node {
             value,
             key,
             key_start,
             span: offset32(start)..offset32(self.pos),
             parent: NO_PARENT,
-        })
+        });
+        Ok(())
     }
 
     fn literal(&mut self, word: &str, value: JsonValue<'a>) -> Result<JsonValue<'a>, SyntaxError> {
@@ -383,8 +380,7 @@ impl<'a> Reader<'a> {
         }
         loop {
             self.skip_ws();
-            let node = self.value(None)?;
-            self.scratch.push(node);
+            self.value(None)?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -414,8 +410,7 @@ impl<'a> Reader<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            let node = self.value(Some((key, key_start)))?;
-            self.scratch.push(node);
+            self.value(Some((key, key_start)))?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
