@@ -356,19 +356,20 @@ impl<'a> Reader<'a> {
     /// Moves the nodes from `mark` on in `scratch` to `nodes` (contiguous),
     /// fixing their children's parent ids.
     fn finish(&mut self, mark: usize) -> Range<NodeId> {
-        let start = offset32(self.nodes.len());
-        for node in self.scratch.drain(mark..) {
-            let id = offset32(self.nodes.len());
-            if let JsonValue::Array(r) | JsonValue::Object(r) = &node.value {
-                for child in r.clone() {
-                    if let Some(c) = self.nodes.get_mut(child as usize) {
-                        c.parent = id;
-                    }
+        let start = self.nodes.len();
+        self.nodes.extend(self.scratch.drain(mark..));
+        for id in start..self.nodes.len() {
+            let children = match self.nodes.get(id).map(|node| &node.value) {
+                Some(JsonValue::Array(r) | JsonValue::Object(r)) => r.clone(),
+                _ => continue,
+            };
+            for child in children {
+                if let Some(c) = self.nodes.get_mut(child as usize) {
+                    c.parent = offset32(id);
                 }
             }
-            self.nodes.push(node);
         }
-        start..offset32(self.nodes.len())
+        offset32(start)..offset32(self.nodes.len())
     }
 
     fn array(&mut self) -> Result<JsonValue<'a>, SyntaxError> {
