@@ -485,7 +485,7 @@ impl Catalog {
     pub fn arn_namespace_services(
         &self,
         namespace: &str,
-    ) -> impl Iterator<Item = &'static Service> + 'static {
+    ) -> impl Iterator<Item = &'static Service> + Clone + 'static {
         let services = self.services;
         let mut buffer = [0; NAME_LIMIT];
         let found = fold(namespace, &mut buffer)

@@ -90,10 +90,10 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
                 continue;
             }
         }
-        let keys: Vec<NodeId> = doc.children(block).collect();
-        for (i, &k) in keys.iter().enumerate() {
+        let keys = doc.children(block);
+        for k in keys.clone() {
             let key = doc.node(k).key.as_deref().unwrap_or_default();
-            if let Some(&earlier) = keys.get(..i).unwrap_or_default().iter().find(|&&e| {
+            if let Some(earlier) = (keys.start..k).find(|&e| {
                 let other = doc.node(e).key.as_deref().unwrap_or_default();
                 other != key && other.eq_ignore_ascii_case(key)
             }) {

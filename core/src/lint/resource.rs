@@ -70,14 +70,12 @@ fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId
     if list.is_empty() {
         return;
     }
-    let unscoped: Vec<&str> = stmt
-        .actions
-        .iter()
-        .filter_map(|item| match item.resolved {
+    let unscoped = || {
+        stmt.actions.iter().filter_map(|item| match item.resolved {
             Resolved::One(s, a) if s.resource_types_of(a).next().is_none() => Some(item.text),
             _ => None,
         })
-        .collect();
+    };
     // When no action of the statement supports a resource type,
     // RESOURCE_TYPE_MISMATCH already reports the ARNs; this check is for the
     // mixed statement (the ENI statement scoped to network-interface ARNs).
@@ -85,7 +83,7 @@ fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId
         matches!(item.resolved, Resolved::One(s, a) if s.resource_types_of(a).next().is_some())
             || matches!(item.resolved, Resolved::Pattern)
     });
-    if unscoped.is_empty()
+    if unscoped().next().is_none()
         || !scoped
         || list
             .iter()
@@ -93,8 +91,8 @@ fn action_needs_star_resource(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>, id: NodeId
     {
         return;
     }
-    let names: Vec<String> = unscoped.iter().take(4).map(|n| format!("`{n}`")).collect();
-    let more = unscoped.len().saturating_sub(4);
+    let names: Vec<String> = unscoped().take(4).map(|n| format!("`{n}`")).collect();
+    let more = unscoped().count().saturating_sub(4);
     let names = if more > 0 {
         format!("{} and {more} more", names.join(", "))
     } else {
@@ -194,14 +192,17 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
     }
     // ARN namespaces and action prefixes differ (`arn:aws:catalog:...` is
     // Service Catalog's, `elastic-inference` is EC2's): the types are those
-    // of every service whose ARN formats use this namespace.
-    let mut services: Vec<&'static Service> = ctx.catalog.arn_namespace_services(service_name).collect();
-    if services.is_empty() {
-        // A known service whose resource types all live in other namespaces
-        // (devops-guru's are SNS topics): no format to hold the ARN to.
-        services.extend(ctx.catalog.service(service_name));
-    }
-    let Some(&first) = services.first() else {
+    // of every service whose ARN formats use this namespace. The service is
+    // the one of the namespace's name, else the first; or, for no such
+    // service, a known service whose resource types all live in other
+    // namespaces (devops-guru's are SNS topics): no format to hold the ARN to.
+    let services = ctx.catalog.arn_namespace_services(service_name);
+    let service = services
+        .clone()
+        .find(|s| s.prefix == service_name)
+        .or_else(|| services.clone().next())
+        .or_else(|| ctx.catalog.service(service_name));
+    let Some(service) = service else {
         ctx.emit(
             Check::SERVICE_NOT_IN_CATALOG,
             Target::Value(node),
@@ -213,13 +214,7 @@ fn check_arn<'t>(ctx: &mut Ctx<'_, '_>, node: NodeId, arn: &'t str) -> Option<Pa
         );
         return None;
     };
-    let service = services
-        .iter()
-        .copied()
-        .find(|s| s.prefix == service_name)
-        .unwrap_or(first);
     let types: Vec<&'static ResourceType> = services
-        .iter()
         .flat_map(|s| s.resource_types.iter())
         .filter(|t| t.namespace() == service_name)
         .collect();
