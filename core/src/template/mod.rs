@@ -126,7 +126,7 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
     let starts_json = text.trim_start().starts_with(['{', '[']);
     let yaml_name = [".yaml", ".yml", ".template"]
         .iter()
-        .any(|ext| name.to_ascii_lowercase().ends_with(ext));
+        .any(|ext| ends_with_ignore_case(name, ext));
     let parsed = Document::parse(text);
     // A document with none of the top-level keys of a template, a plan or a
     // configuration is a policy (or nothing the linter knows): the document
@@ -151,7 +151,7 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
     let lines = Lines::new(text);
     let (root, is_json) = match parsed {
         Ok(doc) => (tree::from_json(&doc, &lines), true),
-        Err(_) if yaml_name || !(starts_json || name.to_ascii_lowercase().ends_with(".json")) => {
+        Err(_) if yaml_name || !(starts_json || ends_with_ignore_case(name, ".json")) => {
             (tree::from_yaml(text, &lines)?, false)
         }
         // The linter reports the syntax error.
@@ -215,6 +215,14 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
 /// The keys that mark a template (`Resources`), a plan (`planned_values`)
 /// or a JSON configuration (`resource`).
 const TOP_LEVEL_KEYS: [&str; 3] = ["Resources", "planned_values", "resource"];
+
+/// Whether `name` ends with `suffix`, ignoring ASCII case.
+fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
+    name.len()
+        .checked_sub(suffix.len())
+        .and_then(|at| name.as_bytes().get(at..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix.as_bytes()))
+}
 
 fn policy(findings: Vec<Finding>) -> Linted {
     Linted {

@@ -141,3 +141,11 @@ fn truncated_templates_never_panic() {
     }
     assert!(files >= 6, "the fixtures are there");
 }
+
+#[test]
+fn extensions_compare_ignoring_case() {
+    assert!(super::ends_with_ignore_case("stack.YAML", ".yaml"));
+    assert!(super::ends_with_ignore_case("é.Json", ".json"));
+    assert!(!super::ends_with_ignore_case("yaml", ".yaml"));
+    assert!(!super::ends_with_ignore_case("stack.yaml.bak", ".yaml"));
+}
