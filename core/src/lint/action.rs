@@ -220,6 +220,7 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
             rest = tail;
             Entry {
                 lower,
+                service: service_part(lower),
                 first: 0,
                 patterns: 0..0,
                 range: OnceCell::new(),
@@ -234,10 +235,10 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
     let mut star = None;
     let mut k = 0;
     while k < n {
-        let prefix = service_part(entries[order[k]].lower);
+        let prefix = entries[order[k]].service;
         let start = patterns.len();
         let mut m = k;
-        while m < n && service_part(entries[order[m]].lower) == prefix {
+        while m < n && entries[order[m]].service == prefix {
             let i = order[m];
             entries[i].first = match m.checked_sub(1).map(|p| order[p]) {
                 Some(p) if m > k && entries[p].lower == entries[i].lower => entries[p].first,
@@ -309,6 +310,8 @@ fn redundant_actions(ctx: &mut Ctx<'_, '_>, items: &[Item<'_>]) {
 struct Entry<'l> {
     /// The item's text, lowercased.
     lower: &'l str,
+    /// Its service part.
+    service: &'l str,
     /// The first item with the same text.
     first: usize,
     /// The patterns of the item's service group, as a range of the

@@ -109,17 +109,17 @@ pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
         );
         return;
     };
-    let ids: Vec<NodeId> = match &doc.node(st).value {
-        JsonValue::Object(_) => vec![st],
+    let ids: std::ops::Range<NodeId> = match &doc.node(st).value {
+        JsonValue::Object(_) => st..st + 1,
         JsonValue::Array(r) if r.is_empty() => {
             ctx.emit(
                 Check::MISSING_STATEMENT,
                 Target::Value(st),
                 "`Statement` is an empty array: the policy allows and denies nothing".to_owned(),
             );
-            Vec::new()
+            0..0
         }
-        JsonValue::Array(r) => r.clone().collect(),
+        JsonValue::Array(r) => r.clone(),
         _ => {
             ctx.emit(
                 Check::DATA_TYPE_MISMATCH,
@@ -129,7 +129,7 @@ pub(super) fn check_document(ctx: &mut Ctx<'_, '_>) {
                     doc.node(st).type_name()
                 ),
             );
-            Vec::new()
+            0..0
         }
     };
     let mut sids: Vec<(NodeId, &str)> = Vec::new();
