@@ -781,7 +781,7 @@ fn pass_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
         let star = stmt
             .actions
             .iter()
-            .find(|a| super::has_wildcard(a.text) && action_matches(a.text, PASS_ROLE));
+            .find(|a| a.has_wildcard() && action_matches(a.text, PASS_ROLE));
         let (check, at, what) = match (explicit, star) {
             (Some(e), _) if not_resource => (Check::PASS_ROLE_WITH_NOTRESOURCE, e.node, "with `NotResource`"),
             (Some(e), _) if check_star => (Check::PASS_ROLE_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
@@ -855,7 +855,7 @@ fn create_service_linked_role(ctx: &mut Ctx<'_, '_>, stmt: &Stmt<'_>) {
     let star = stmt
         .actions
         .iter()
-        .find(|a| super::has_wildcard(a.text) && action_matches(a.text, CREATE_SLR));
+        .find(|a| a.has_wildcard() && action_matches(a.text, CREATE_SLR));
     let (check, at, what) = match (explicit, star) {
         (Some(e), _) => (Check::CREATE_SLR_WITH_STAR_IN_RESOURCE, e.node, "on `\"*\"`"),
         (None, Some(s)) => (

@@ -19,6 +19,13 @@ pub(super) struct Item<'d> {
     pub resolved: Resolved,
 }
 
+impl Item<'_> {
+    /// Whether the text has a wildcard (one action named exactly has none).
+    pub fn has_wildcard(&self) -> bool {
+        !matches!(self.resolved, Resolved::One(..)) && super::has_wildcard(self.text)
+    }
+}
+
 /// What an action string names.
 pub(super) enum Resolved {
     /// `*`: every action.
