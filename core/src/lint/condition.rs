@@ -504,7 +504,12 @@ fn value_rules(ctx: &mut Ctx<'_, '_>, k: NodeId, key: &str, op: Operator, known:
     if !matches!(op.family, Family::String | Family::Arn) {
         return;
     }
-    if known.key_type == KeyType::Arn && key.to_ascii_lowercase().contains("kmskey") {
+    if known.key_type == KeyType::Arn
+        && key
+            .as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"kmskey"))
+    {
         kms_key_values(ctx, k, key, op);
     }
     if key.eq_ignore_ascii_case("aws:userid") && !op.negated {
