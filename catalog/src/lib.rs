@@ -157,7 +157,7 @@ fn pattern_matches(pattern: &[u8], key: &[u8]) -> bool {
             return pattern.eq_ignore_ascii_case(key);
         }
         match key.get(i) {
-            Some(k) if k.eq_ignore_ascii_case(&p) => {}
+            Some(&k) if k == p || k.eq_ignore_ascii_case(&p) => {}
             _ => return false,
         }
     }
