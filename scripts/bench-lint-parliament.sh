@@ -16,6 +16,11 @@
 # alternating; the medians and their ratio are printed. Targets: 100x on the small set,
 # 50x on the managed set.
 #
+# Then how lint time grows with a statement's size: one statement of the 2,355 first
+# actions of AWS's ReadOnlyAccess (both its statements' actions, in order) against one of
+# its first 500, each file 50 times in one call, RUNS calls each, alternating; the ratio
+# of the medians (target: at most 6, linear would be 4.7).
+#
 # Needs python3 for the venv (scripts/python-env.sh installs parliament from
 # requirements-test.txt) and builds the release binary.
 set -euo pipefail
@@ -105,4 +110,28 @@ for name, directory in sets.items():
     print(f"{name:8} {len(files):5} files  rotation-policy lint {ma*1000:9.1f} ms ({n_ours} findings)  "
           f"parliament {mb*1000:9.1f} ms ({n_theirs} findings)  ratio {mb/ma:6.1f}x  "
           f"(min/max ours {min(a)*1000:.1f}/{max(a)*1000:.1f} ms, parliament {min(b)*1000:.1f}/{max(b)*1000:.1f} ms)")
+# Statement size: the 2,355 and 500 first actions of ReadOnlyAccess, one statement each.
+read_only = pathlib.Path(sets["managed"]) / "ReadOnlyAccess.json"
+actions = [a for st in json.loads(read_only.read_text())["Statement"]
+           for a in (st["Action"] if isinstance(st.get("Action"), list) else [])]
+if len(actions) < 2355:
+    sys.exit(f"ReadOnlyAccess has {len(actions)} actions, fewer than 2,355")
+scaling = pathlib.Path(tempfile.mkdtemp())
+sizes = {}
+for n in (2355, 500):
+    policy = {"Version": "2012-10-17",
+              "Statement": [{"Effect": "Allow", "Action": actions[:n], "Resource": "*"}]}
+    files = []
+    for copy in range(50):
+        path = scaling / f"s{n}-{copy}.json"
+        path.write_text(json.dumps(policy, indent=2))
+        files.append(str(path))
+    sizes[n] = files
+times = {2355: [], 500: []}
+for _ in range(runs):
+    for n, files in sizes.items():
+        times[n].append(ours(files, output)[0])
+big, small = statistics.median(times[2355]), statistics.median(times[500])
+print(f"scaling  one statement of 2,355 actions {big*1000/50:7.2f} ms, of 500 actions {small*1000/50:7.2f} ms "
+      f"(per file, 50 files a call)  ratio {big/small:5.2f}")
 PY
