@@ -9,18 +9,6 @@ use crate::suggest::closest;
 use std::collections::HashMap;
 
 const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
-/// The statement elements (`Stmt::new` finds each).
-const STATEMENT_ELEMENTS: [&str; 9] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
 const PRINCIPAL_KEYS: [&str; 4] = ["AWS", "Federated", "Service", "CanonicalUser"];
 
 fn unknown_element(ctx: &mut Ctx<'_, '_>, member: NodeId, known: &[&str], place: &str) {
@@ -362,7 +350,7 @@ fn policy_size(ctx: &mut Ctx<'_, '_>) {
 fn check_statement<'d>(ctx: &mut Ctx<'d, '_>, id: NodeId) -> Option<NodeId> {
     let doc = ctx.doc;
     let mut stmt = Stmt::new(doc, id, |member| {
-        unknown_element(ctx, member, &STATEMENT_ELEMENTS, "statement");
+        unknown_element(ctx, member, &super::stmt::ELEMENTS, "statement");
     });
     if let Some(sid) = stmt.sid {
         check_sid(ctx, sid);

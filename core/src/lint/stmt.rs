@@ -77,6 +77,21 @@ pub(super) fn expand(
 }
 
 /// A statement's elements, found once and shared by the checks.
+/// The statement elements (IAM User Guide, "IAM JSON policy element
+/// reference"): the names [`Stmt::new`] reads, and the ones suggested for
+/// an unknown member.
+pub(super) const ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
 pub(super) struct Stmt<'d> {
     pub id: NodeId,
     pub allow: bool,
@@ -201,5 +216,38 @@ pub(super) fn list_names(prefix: &str, names: &[&str]) -> String {
     match names.len().saturating_sub(4) {
         0 => shown.join(", "),
         more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Document, Stmt, ELEMENTS};
+
+    #[test]
+    fn every_listed_element_is_read_and_nothing_else() {
+        let members: Vec<String> = ELEMENTS.iter().map(|e| format!("\"{e}\": \"x\"")).collect();
+        let text = format!("{{{}, \"Bogus\": 1, \"sid\": 2}}", members.join(", "));
+        let doc = Document::parse(&text).expect("JSON");
+        let mut unknown = Vec::new();
+        let stmt = Stmt::new(&doc, doc.root(), |member| {
+            unknown.push(doc.node(member).key.as_deref().unwrap_or_default().to_owned());
+        });
+        assert_eq!(unknown, ["Bogus", "sid"]);
+        let read = [
+            stmt.sid,
+            stmt.effect,
+            stmt.principal,
+            stmt.not_principal,
+            stmt.action,
+            stmt.not_action,
+            stmt.resource,
+            stmt.not_resource,
+            stmt.condition,
+        ];
+        let keys: Vec<&str> = read
+            .iter()
+            .map(|id| id.map_or("", |id| doc.node(id).key.as_deref().unwrap_or_default()))
+            .collect();
+        assert_eq!(keys, ELEMENTS);
     }
 }
