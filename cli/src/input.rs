@@ -59,18 +59,11 @@ fn open(path: &str) -> Result<Opened, String> {
     Ok(Opened::File(bytes))
 }
 
-/// The file names `lint` picks when it walks a directory: JSON (policies,
-/// CloudFormation templates, Terraform plans and `.tf.json`) and YAML
-/// (CloudFormation templates).
-const UNDERSTOOD: &[&str] = &[".json", ".yaml", ".yml", ".template"];
-
-/// Whether `lint` reads a file met while walking a directory.
+/// Whether `lint` reads a file met while walking a directory (core's rule
+/// on file names).
 pub fn understood(path: &std::path::Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    UNDERSTOOD.iter().any(|ext| name.ends_with(ext))
+    path.file_name()
+        .is_some_and(|n| rotation_policy_core::template::reads_file_named(&n.to_string_lossy()))
 }
 
 /// One input of `lint`: its name as shown and its bytes (or why it could

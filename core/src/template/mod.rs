@@ -124,9 +124,7 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
         return Ok(policy(lint(source, options)));
     };
     let starts_json = text.trim_start().starts_with(['{', '[']);
-    let yaml_name = [".yaml", ".yml", ".template"]
-        .iter()
-        .any(|ext| ends_with_ignore_case(name, ext));
+    let yaml_name = YAML_EXTENSIONS.iter().any(|ext| ends_with_ignore_case(name, ext));
     let parsed = Document::parse(text);
     // A document with none of the top-level keys of a template, a plan or a
     // configuration is a policy (or nothing the linter knows): the document
@@ -215,6 +213,16 @@ pub fn lint_file(name: &str, source: &[u8], options: &LintOptions) -> Result<Lin
 /// The keys that mark a template (`Resources`), a plan (`planned_values`)
 /// or a JSON configuration (`resource`).
 const TOP_LEVEL_KEYS: [&str; 3] = ["Resources", "planned_values", "resource"];
+
+/// The file-name endings of YAML CloudFormation templates (any case).
+const YAML_EXTENSIONS: [&str; 3] = [".yaml", ".yml", ".template"];
+
+/// Whether a file named `name` is one [`lint_file`] reads when met in a
+/// directory: JSON (policies, CloudFormation templates, Terraform plans and
+/// `.tf.json`) or YAML (CloudFormation templates), by its ending, in any case.
+pub fn reads_file_named(name: &str) -> bool {
+    ends_with_ignore_case(name, ".json") || YAML_EXTENSIONS.iter().any(|ext| ends_with_ignore_case(name, ext))
+}
 
 /// Whether `name` ends with `suffix`, ignoring ASCII case.
 fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {

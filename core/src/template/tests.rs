@@ -148,4 +148,11 @@ fn extensions_compare_ignoring_case() {
     assert!(super::ends_with_ignore_case("é.Json", ".json"));
     assert!(!super::ends_with_ignore_case("yaml", ".yaml"));
     assert!(!super::ends_with_ignore_case("stack.yaml.bak", ".yaml"));
+    // The names a directory walk reads.
+    for name in ["p.json", "stack.YAML", "a.yml", "b.Template", "main.tf.json"] {
+        assert!(super::reads_file_named(name), "{name}");
+    }
+    for name in ["README.md", "json", "stack.yaml.bak", "x.tf"] {
+        assert!(!super::reads_file_named(name), "{name}");
+    }
 }
