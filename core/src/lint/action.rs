@@ -354,7 +354,13 @@ fn literal_range(ctx: &Ctx<'_, '_>, pattern: &str) -> Option<std::ops::Range<usi
     if super::has_wildcard(prefix) {
         return None;
     }
-    let service = ctx.catalog.service(prefix)?;
+    Some(prefix_range(ctx.catalog.service(prefix)?, literal))
+}
+
+/// The positions of the actions of `service` whose names start with
+/// `literal` (case-insensitive): a range, as the actions are sorted by
+/// lowercased name, found by binary search.
+fn prefix_range(service: &Service, literal: &str) -> std::ops::Range<usize> {
     let actions = service.actions;
     let start = actions.partition_point(|a| cmp_lowercase(a.name, literal).is_lt());
     let len = actions
@@ -367,33 +373,25 @@ fn literal_range(ctx: &Ctx<'_, '_>, pattern: &str) -> Option<std::ops::Range<usi
                 .is_some_and(|head| head.eq_ignore_ascii_case(literal))
         })
         .count();
-    Some(start..start + len)
+    start..start + len
 }
 
 /// The actions of `service` whose names match the name pattern `name`. A
 /// pattern that is a literal followed by one `*` (`Describe*`, the usual
-/// form) is a range of the service's actions, which are sorted by lowercased
-/// name: found by binary search instead of matching every action.
+/// form) is a range of the service's actions ([`prefix_range`]) instead of
+/// a match against every action.
 fn service_actions_matching<'s>(
     service: &'s Service,
     name: &'s str,
 ) -> Box<dyn Iterator<Item = &'s Action> + 's> {
     match name.strip_suffix('*').filter(|l| !super::has_wildcard(l)) {
-        Some(literal) => {
-            let actions = service.actions;
-            let start = actions.partition_point(|a| cmp_lowercase(a.name, literal).is_lt());
-            Box::new(
-                actions
-                    .get(start..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(move |a| {
-                        a.name
-                            .get(..literal.len())
-                            .is_some_and(|head| head.eq_ignore_ascii_case(literal))
-                    }),
-            )
-        }
+        Some(literal) => Box::new(
+            service
+                .actions
+                .get(prefix_range(service, literal))
+                .unwrap_or_default()
+                .iter(),
+        ),
         None => Box::new(service.actions_matching(name)),
     }
 }
